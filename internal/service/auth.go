@@ -1,0 +1,211 @@
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/lixiao/lixiao/internal/domain"
+	"github.com/lixiao/lixiao/internal/store"
+	"github.com/lixiao/lixiao/internal/wechat"
+)
+
+// Principal is who is calling: a WeChat account and everything it may act as.
+type Principal struct {
+	OpenID    string        `json:"openid"`
+	Roles     []domain.Role `json:"roles"`
+	StudentNo string        `json:"student_no,omitempty"`
+	BatchID   int64         `json:"batch_id,omitempty"` // the student's newest batch
+	Account   *AccountInfo  `json:"account,omitempty"`
+	TokenHash string        `json:"-"`
+	ExpiresAt time.Time     `json:"expires_at"`
+}
+
+// AccountInfo is the staff, supervisor or admin account of a principal.
+type AccountInfo struct {
+	ID      int64            `json:"id"`
+	Name    string           `json:"name"`
+	Role    domain.Role      `json:"role"`
+	Stage   domain.StageCode `json:"stage,omitempty"`
+	Campus  domain.Campus    `json:"campus,omitempty"`
+	College string           `json:"college,omitempty"`
+	StaffNo string           `json:"staff_no,omitempty"`
+}
+
+// Has reports whether the principal holds role r.
+func (p Principal) Has(r domain.Role) bool {
+	for _, x := range p.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Actor describes the principal in the audit trail.
+func (p Principal) Actor(role domain.Role) domain.Actor {
+	if p.Account != nil {
+		return domain.Actor{ID: fmt.Sprintf("account:%d", p.Account.ID), Name: p.Account.Name, Role: role}
+	}
+	if role == domain.RoleStudent {
+		return domain.Actor{ID: "student:" + p.StudentNo, Name: p.StudentNo, Role: role}
+	}
+	return domain.Actor{ID: "wechat:" + shortID(p.OpenID), Role: role}
+}
+
+// shortID keeps enough of an openid to tell accounts apart in a log
+// without writing the whole identifier.
+func shortID(openid string) string {
+	if len(openid) <= 6 {
+		return openid
+	}
+	return openid[:6] + "…"
+}
+
+// Login exchanges a wx.login code for a session.
+type Login struct {
+	Token     string
+	ExpiresAt time.Time
+	Principal Principal
+}
+
+// Login exchanges a wx.login code with WeChat and opens a session.
+func (s *Service) Login(ctx context.Context, code string) (Login, error) {
+	if code == "" || len(code) > 128 {
+		return Login{}, domain.Errorf(domain.CodeInvalidArgument, "登录凭证无效")
+	}
+	sess, err := s.wx.Code2Session(ctx, code)
+	if err != nil {
+		var apiErr *wechat.APIError
+		if errors.As(err, &apiErr) {
+			return Login{}, &domain.Error{Code: domain.CodeUnauthenticated, Message: "微信登录失败，请重新进入小程序", Err: err}
+		}
+		return Login{}, &domain.Error{Code: domain.CodeUnavailable, Message: "微信服务暂时不可用，请稍后再试", Err: err}
+	}
+	now := s.now()
+	if err := s.store.TouchWeChatUser(ctx, sess.OpenID, sess.UnionID, now); err != nil {
+		return Login{}, err
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return Login{}, err
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	se := store.Session{TokenHash: hashToken(token), OpenID: sess.OpenID, ExpiresAt: now.Add(s.opt.SessionTTL), CreatedAt: now}
+	if err := s.store.CreateSession(ctx, se); err != nil {
+		return Login{}, err
+	}
+	p, err := s.principalOf(ctx, se)
+	if err != nil {
+		return Login{}, err
+	}
+	return Login{Token: token, ExpiresAt: se.ExpiresAt, Principal: p}, nil
+}
+
+// Logout revokes the session of token.
+func (s *Service) Logout(ctx context.Context, p Principal) error {
+	if err := s.store.DeleteSession(ctx, p.TokenHash); err != nil {
+		return err
+	}
+	_ = s.cache.Del(ctx, sessionKey(p.TokenHash))
+	return nil
+}
+
+const principalTTL = 60 * time.Second
+
+func sessionKey(hash string) string { return "s:" + hash }
+
+var errSession = domain.Errorf(domain.CodeUnauthenticated, "登录已失效，请重新登录")
+
+// Authenticate resolves a bearer token. The principal is cached for a
+// minute; anything that changes it (logout, binding, an invite, disabling
+// an account) drops the cached copy, on every instance.
+func (s *Service) Authenticate(ctx context.Context, token string) (Principal, error) {
+	if token == "" || len(token) > 128 {
+		return Principal{}, errSession
+	}
+	hash := hashToken(token)
+	now := s.now()
+	if vals, err := s.cache.MGet(ctx, sessionKey(hash)); err == nil && vals[0] != nil {
+		var p Principal
+		if json.Unmarshal(vals[0], &p) == nil {
+			if !now.Before(p.ExpiresAt) {
+				return Principal{}, errSession
+			}
+			p.TokenHash = hash
+			return p, nil
+		}
+	}
+	se, err := s.store.Session(ctx, hash)
+	if err != nil {
+		if domain.ErrorCode(err) == domain.CodeNotFound {
+			return Principal{}, errSession
+		}
+		return Principal{}, err
+	}
+	if !now.Before(se.ExpiresAt) {
+		return Principal{}, errSession
+	}
+	p, err := s.principalOf(ctx, se)
+	if err != nil {
+		return Principal{}, err
+	}
+	if b, err := json.Marshal(p); err == nil {
+		ttl := min(principalTTL, se.ExpiresAt.Sub(now))
+		_ = s.cache.Set(ctx, sessionKey(hash), b, ttl)
+	}
+	return p, nil
+}
+
+// principalOf works out the roles of a session's WeChat account.
+func (s *Service) principalOf(ctx context.Context, se store.Session) (Principal, error) {
+	p := Principal{OpenID: se.OpenID, TokenHash: se.TokenHash, ExpiresAt: se.ExpiresAt, Roles: []domain.Role{}}
+	u, err := s.store.WeChatUser(ctx, se.OpenID)
+	if err != nil && domain.ErrorCode(err) != domain.CodeNotFound {
+		return p, err
+	}
+	if u.StudentNo != "" {
+		if id, err := s.store.LatestBatchOf(ctx, u.StudentNo); err == nil {
+			p.StudentNo, p.BatchID = u.StudentNo, id
+			p.Roles = append(p.Roles, domain.RoleStudent)
+		}
+	}
+	a, err := s.store.AccountByOpenID(ctx, se.OpenID)
+	switch {
+	case err == nil && !a.Disabled:
+		p.Account = &AccountInfo{ID: a.ID, Name: a.Name, Role: a.Role, Stage: a.Stage, Campus: a.Campus,
+			College: a.College, StaffNo: a.StaffNo}
+		p.Roles = append(p.Roles, a.Role)
+	case err != nil && domain.ErrorCode(err) != domain.CodeNotFound:
+		return p, err
+	}
+	if s.admins[se.OpenID] && !p.Has(domain.RoleAdmin) {
+		p.Roles = append(p.Roles, domain.RoleAdmin)
+	}
+	return p, nil
+}
+
+// forgetPrincipals drops the cached principals of a WeChat account, so the
+// next request of each of its sessions sees its new roles.
+func (s *Service) forgetPrincipals(ctx context.Context, openid string) error {
+	hashes, err := s.store.SessionHashesOf(ctx, openid)
+	if err != nil {
+		return err
+	}
+	keys := make([]string, len(hashes))
+	for i, h := range hashes {
+		keys[i] = sessionKey(h)
+	}
+	if err := s.cache.Del(ctx, keys...); err != nil {
+		s.retryMu.Lock()
+		for _, k := range keys {
+			s.retryDel[k] = true
+		}
+		s.retryMu.Unlock()
+	}
+	return nil
+}
