@@ -54,8 +54,8 @@ test-miniprogram:
 	npm test; \
 	npm run test:e2e
 
-bench:
-	$(GO) run ./bench/progress
+bench: build
+	$(GO) run ./bench/progress -bin $(BIN)
 
 fmt:
 	$(FINDGO) -exec gofmt -w {} +

@@ -47,3 +47,7 @@ func (s *Server) officialAccount(c *gin.Context) {
 	}
 	s.deps.OfficialAccount.ServeHTTP(c.Writer, c.Request)
 }
+
+// live answers as long as the process serves HTTP; it touches nothing else.
+// It is the liveness probe, and the baseline of `make bench`.
+func live(c *gin.Context) { c.String(http.StatusOK, "ok") }

@@ -42,6 +42,7 @@ func New(d Deps) http.Handler {
 
 func (s *Server) routes(r *gin.Engine) {
 	r.GET("/healthz", s.health)
+	r.GET("/livez", live)
 	r.Any("/wechat/official-account/callback", s.officialAccount)
 
 	v1 := r.Group("/api/v1")

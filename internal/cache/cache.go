@@ -5,6 +5,7 @@
 package cache
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -21,9 +22,39 @@ type Cache interface {
 	MGet(ctx context.Context, keys ...string) ([][]byte, error)
 	Set(ctx context.Context, key string, val []byte, ttl time.Duration) error
 	Del(ctx context.Context, keys ...string) error
-	// Incr increments a counter, creating it at 1 with the ttl.
-	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
+	// SetNX sets key only if it does not exist and reports whether it did.
+	SetNX(ctx context.Context, key string, val []byte, ttl time.Duration) (bool, error)
+	// Chain returns the value of key and, in the same round trip, the values
+	// of the keys its first line names (space-separated). A value stored for
+	// Chain starts with that line; the rest is the caller's. A missing key
+	// gives nil values.
+	Chain(ctx context.Context, key string) (val []byte, linked [][]byte, err error)
 	Ping(ctx context.Context) error
+}
+
+// Link prepends the line of linked keys that Chain follows to a value.
+func Link(linked []string, val []byte) []byte {
+	var b []byte
+	for i, k := range linked {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, k...)
+	}
+	b = append(b, '\n')
+	return append(b, val...)
+}
+
+// splitLinked separates a Chain value into its linked keys and the rest.
+func splitLinked(v []byte) (keys []string, rest []byte) {
+	i := bytes.IndexByte(v, '\n')
+	if i < 0 {
+		return nil, v
+	}
+	for _, k := range bytes.Fields(v[:i]) {
+		keys = append(keys, string(k))
+	}
+	return keys, v[i+1:]
 }
 
 // Redis is a Cache on a Redis server shared by every instance.
@@ -33,7 +64,9 @@ type Redis struct {
 }
 
 // NewRedis returns a Cache on rdb; every key is prefixed with prefix.
-func NewRedis(rdb redis.UniversalClient, prefix string) *Redis { return &Redis{rdb: rdb, prefix: prefix} }
+func NewRedis(rdb redis.UniversalClient, prefix string) *Redis {
+	return &Redis{rdb: rdb, prefix: prefix}
+}
 
 func (r *Redis) keys(keys []string) []string {
 	out := make([]string, len(keys))
@@ -71,18 +104,44 @@ func (r *Redis) Del(ctx context.Context, keys ...string) error {
 	return r.rdb.Del(ctx, r.keys(keys)...).Err()
 }
 
-// Incr implements Cache.
-func (r *Redis) Incr(ctx context.Context, key string, ttl time.Duration) (int64, error) {
-	var n *redis.IntCmd
-	_, err := r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		n = p.Incr(ctx, r.prefix+key)
-		p.Expire(ctx, r.prefix+key, ttl)
-		return nil
-	})
+// SetNX implements Cache.
+func (r *Redis) SetNX(ctx context.Context, key string, val []byte, ttl time.Duration) (bool, error) {
+	return r.rdb.SetNX(ctx, r.prefix+key, val, ttl).Result()
+}
+
+// chainScript fetches a value and the keys named on its first line in one
+// round trip. The linked keys are computed inside the script, so this
+// needs a single Redis (or one with all keys on one node), not a cluster.
+var chainScript = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if not v then return {false} end
+local out = {v}
+local nl = string.find(v, '\n', 1, true)
+if not nl then return out end
+for k in string.gmatch(string.sub(v, 1, nl - 1), '%S+') do
+  out[#out + 1] = redis.call('GET', ARGV[1] .. k)
+end
+return out
+`)
+
+// Chain implements Cache.
+func (r *Redis) Chain(ctx context.Context, key string) ([]byte, [][]byte, error) {
+	res, err := chainScript.Run(ctx, r.rdb, []string{r.prefix + key}, r.prefix).Slice()
 	if err != nil {
-		return 0, err
+		return nil, nil, err
 	}
-	return n.Val(), nil
+	if len(res) == 0 || res[0] == nil {
+		return nil, nil, nil
+	}
+	v, _ := res[0].(string)
+	_, rest := splitLinked([]byte(v))
+	linked := make([][]byte, len(res)-1)
+	for i, x := range res[1:] {
+		if s, ok := x.(string); ok {
+			linked[i] = []byte(s)
+		}
+	}
+	return rest, linked, nil
 }
 
 // Ping implements Cache.
@@ -151,33 +210,32 @@ func (m *Memory) Del(_ context.Context, keys ...string) error {
 	return nil
 }
 
-// Incr implements Cache.
-func (m *Memory) Incr(_ context.Context, key string, ttl time.Duration) (int64, error) {
+// SetNX implements Cache.
+func (m *Memory) SetNX(_ context.Context, key string, val []byte, ttl time.Duration) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var n int64
-	if v, ok := m.get(key, time.Now()); ok {
-		for _, c := range v {
-			n = n*10 + int64(c-'0')
-		}
+	if _, ok := m.get(key, time.Now()); ok {
+		return false, nil
 	}
-	n++
-	m.m[key] = memEntry{val: []byte(itoa(n)), exp: expiry(ttl)}
-	return n, nil
+	m.m[key] = memEntry{val: append([]byte(nil), val...), exp: expiry(ttl)}
+	return true, nil
 }
 
-func itoa(n int64) string {
-	if n == 0 {
-		return "0"
+// Chain implements Cache.
+func (m *Memory) Chain(_ context.Context, key string) ([]byte, [][]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := time.Now()
+	v, ok := m.get(key, now)
+	if !ok {
+		return nil, nil, nil
 	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
+	keys, rest := splitLinked(v)
+	linked := make([][]byte, len(keys))
+	for i, k := range keys {
+		linked[i], _ = m.get(k, now)
 	}
-	return string(b[i:])
+	return rest, linked, nil
 }
 
 // Ping implements Cache.
@@ -191,7 +249,13 @@ type Guarded struct {
 	timeout time.Duration
 	log     *slog.Logger
 	down    atomic.Bool
+	// lastLog is when an outage was last logged (unix nanoseconds): a cache
+	// that flaps under load is logged once a minute, not once a flap.
+	lastLog atomic.Int64
 }
+
+// logEvery bounds how often a flapping cache is logged.
+const logEvery = time.Minute
 
 // Guard wraps c.
 func Guard(c Cache, timeout time.Duration, log *slog.Logger) *Guarded {
@@ -210,12 +274,15 @@ func (g *Guarded) call(ctx context.Context, fn func(ctx context.Context) error) 
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		if !g.down.Swap(true) {
-			g.log.Warn("cache unavailable, serving from the database", "err", err)
+			now := time.Now().UnixNano()
+			if last := g.lastLog.Load(); now-last >= int64(logEvery) && g.lastLog.CompareAndSwap(last, now) {
+				g.log.Warn("cache unavailable, serving from the database", "err", err)
+			}
 		}
 		return err
 	}
 	if err == nil && g.down.Swap(false) {
-		g.log.Info("cache available again")
+		g.log.Debug("cache available again")
 	}
 	return err
 }
@@ -239,10 +306,16 @@ func (g *Guarded) Del(ctx context.Context, keys ...string) error {
 	return g.call(ctx, func(ctx context.Context) error { return g.c.Del(ctx, keys...) })
 }
 
-// Incr implements Cache.
-func (g *Guarded) Incr(ctx context.Context, key string, ttl time.Duration) (n int64, err error) {
-	err = g.call(ctx, func(ctx context.Context) error { n, err = g.c.Incr(ctx, key, ttl); return err })
-	return n, err
+// SetNX implements Cache.
+func (g *Guarded) SetNX(ctx context.Context, key string, val []byte, ttl time.Duration) (ok bool, err error) {
+	err = g.call(ctx, func(ctx context.Context) error { ok, err = g.c.SetNX(ctx, key, val, ttl); return err })
+	return ok, err
+}
+
+// Chain implements Cache.
+func (g *Guarded) Chain(ctx context.Context, key string) (val []byte, linked [][]byte, err error) {
+	err = g.call(ctx, func(ctx context.Context) error { val, linked, err = g.c.Chain(ctx, key); return err })
+	return val, linked, err
 }
 
 // Ping implements Cache.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lixiao/lixiao/internal/cache"
 	"github.com/lixiao/lixiao/internal/domain"
 	"github.com/lixiao/lixiao/internal/store"
 	"github.com/lixiao/lixiao/internal/wechat"
@@ -23,6 +24,10 @@ type Principal struct {
 	Account   *AccountInfo  `json:"account,omitempty"`
 	TokenHash string        `json:"-"`
 	ExpiresAt time.Time     `json:"expires_at"`
+
+	// linked holds the student's current progress version, fetched in the
+	// same cache round trip as the session.
+	linked [][]byte
 }
 
 // AccountInfo is the staff, supervisor or admin account of a principal.
@@ -130,13 +135,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	}
 	hash := hashToken(token)
 	now := s.now()
-	if vals, err := s.cache.MGet(ctx, sessionKey(hash)); err == nil && vals[0] != nil {
+	if val, linked, err := s.cache.Chain(ctx, sessionKey(hash)); err == nil && val != nil {
 		var p Principal
-		if json.Unmarshal(vals[0], &p) == nil {
+		if json.Unmarshal(val, &p) == nil {
 			if !now.Before(p.ExpiresAt) {
 				return Principal{}, errSession
 			}
-			p.TokenHash = hash
+			p.TokenHash, p.linked = hash, linked
 			return p, nil
 		}
 	}
@@ -155,8 +160,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 		return Principal{}, err
 	}
 	if b, err := json.Marshal(p); err == nil {
+		var linked []string
+		if p.StudentNo != "" {
+			linked = []string{versionKey(p.BatchID, p.StudentNo)}
+		}
 		ttl := min(principalTTL, se.ExpiresAt.Sub(now))
-		_ = s.cache.Set(ctx, sessionKey(hash), b, ttl)
+		_ = s.cache.Set(ctx, sessionKey(hash), cache.Link(linked, b), ttl)
 	}
 	return p, nil
 }

@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -130,7 +132,7 @@ func finalStage(b domain.Batch) domain.StageDef {
 // the background until the cache takes it.
 func (s *Service) invalidateProgress(ctx context.Context, batchID int64, studentNo string) {
 	key := versionKey(batchID, studentNo)
-	if _, err := s.cache.Incr(context.WithoutCancel(ctx), key, versionTTL); err != nil {
+	if err := s.cache.Set(context.WithoutCancel(ctx), key, newVersion(), versionTTL); err != nil {
 		s.retryMu.Lock()
 		s.retry[key] = true
 		s.retryMu.Unlock()
@@ -158,7 +160,7 @@ func (s *Service) RetryInvalidations(ctx context.Context) {
 		s.retryMu.Unlock()
 	}
 	for _, k := range keys {
-		if _, err := s.cache.Incr(ctx, k, versionTTL); err != nil {
+		if err := s.cache.Set(ctx, k, newVersion(), versionTTL); err != nil {
 			return
 		}
 		s.retryMu.Lock()
@@ -168,6 +170,15 @@ func (s *Service) RetryInvalidations(ctx context.Context) {
 }
 
 const versionTTL = 48 * time.Hour
+
+// newVersion is a fresh progress version. Versions are random rather than
+// counted, so a version that disappears with a restarted Redis can never
+// come back and validate an old copy of the progress.
+func newVersion() []byte {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return []byte(hex.EncodeToString(b))
+}
 
 func versionKey(batchID int64, studentNo string) string {
 	return fmt.Sprintf("pv:%d:%s", batchID, studentNo)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"strconv"
 	"time"
 
 	"github.com/lixiao/lixiao/internal/domain"
@@ -111,6 +110,9 @@ func (s *Service) MyProgress(ctx context.Context, p Principal, batchID int64) ([
 	if !p.Has(domain.RoleStudent) {
 		return nil, errNotBound
 	}
+	if (batchID == 0 || batchID == p.BatchID) && len(p.linked) == 1 {
+		return s.progressAt(ctx, p.BatchID, p.StudentNo, p.linked[0])
+	}
 	if batchID == 0 {
 		batchID = p.BatchID
 	}
@@ -119,24 +121,44 @@ func (s *Service) MyProgress(ctx context.Context, p Principal, batchID int64) ([
 
 var errNotBound = domain.Errorf(domain.CodeForbidden, "请先绑定学号")
 
-// progressJSON serves a student's progress cache-aside. The cached value
-// carries the version of the student's data it was built from; every change
-// bumps the version after commit, so a value built before a change is never
-// served after it, on any instance. When the cache is down or slow the
-// progress is built from the database.
+// progressJSON serves a student's progress cache-aside. Every change gives
+// the student a new progress version after commit, and a copy of the
+// progress is only served while its version is the current one, so a copy
+// built before a change is never served after it, on any instance. When
+// the cache is down or slow the progress is built from the database.
 func (s *Service) progressJSON(ctx context.Context, batchID int64, studentNo string) ([]byte, error) {
-	vkey, pkey := versionKey(batchID, studentNo), progressKey(batchID, studentNo)
-	vals, cerr := s.cache.MGet(ctx, vkey, pkey)
-	var version []byte
-	if cerr == nil {
-		version = vals[0]
-		if version == nil {
-			version = []byte("0")
+	vals, err := s.cache.MGet(ctx, versionKey(batchID, studentNo))
+	if err != nil {
+		return s.buildProgressJSON(ctx, batchID, studentNo)
+	}
+	return s.progressAt(ctx, batchID, studentNo, vals[0])
+}
+
+// progressAt serves the progress whose current version the cache just
+// gave: from this instance's memory, else the shared cache, else the
+// database. A missing version is created first.
+func (s *Service) progressAt(ctx context.Context, batchID int64, studentNo string, version []byte) ([]byte, error) {
+	if version == nil {
+		vkey := versionKey(batchID, studentNo)
+		if _, err := s.cache.SetNX(ctx, vkey, newVersion(), versionTTL); err != nil {
+			return s.buildProgressJSON(ctx, batchID, studentNo)
 		}
-		if v := vals[1]; v != nil {
-			if i := bytes.IndexByte(v, '\n'); i > 0 && bytes.Equal(v[:i], version) {
-				return v[i+1:], nil
-			}
+		vals, err := s.cache.MGet(ctx, vkey)
+		if err != nil || vals[0] == nil {
+			return s.buildProgressJSON(ctx, batchID, studentNo)
+		}
+		version = vals[0]
+	}
+	pkey := progressKey(batchID, studentNo)
+	if body, ok := s.memo.get(pkey, version); ok {
+		return body, nil
+	}
+	vals, cerr := s.cache.MGet(ctx, pkey)
+	if cerr == nil && vals[0] != nil {
+		v := vals[0]
+		if i := bytes.IndexByte(v, '\n'); i > 0 && bytes.Equal(v[:i], version) {
+			s.memo.put(pkey, version, v[i+1:])
+			return v[i+1:], nil
 		}
 	}
 	body, err := s.buildProgressJSON(ctx, batchID, studentNo)
@@ -148,6 +170,7 @@ func (s *Service) progressJSON(ctx context.Context, batchID int64, studentNo str
 		entry = append(append(append(entry, version...), '\n'), body...)
 		_ = s.cache.Set(ctx, pkey, entry, s.opt.ProgressTTL)
 	}
+	s.memo.put(pkey, version, body)
 	return body, nil
 }
 
@@ -246,11 +269,6 @@ func (s *Service) QRToken(p Principal) (string, time.Time, error) {
 	return s.qr.Issue(p.BatchID, p.StudentNo)
 }
 
-// Version exposes a student's progress version, for tests of freshness.
-func Version(b []byte) int64 {
-	n, _ := strconv.ParseInt(string(b), 10, 64)
-	return n
-}
 
 // StudentViewOf is a student as the API shows it.
 func StudentViewOf(s domain.Student) StudentView { return studentView(s) }

@@ -58,6 +58,8 @@ type Service struct {
 	// wake tells the local notification dispatcher that events were committed.
 	wake func()
 
+	memo *memo // this instance's copies of current progress
+
 	batchMu sync.RWMutex
 	batches map[int64]domain.Batch // batches never change once created
 
@@ -76,7 +78,7 @@ func New(st *store.DB, c cache.Cache, wx wechat.Client, opt Options, log *slog.L
 	}
 	s := &Service{store: st, cache: c, wx: wx, opt: opt, log: log, now: time.Now,
 		qr: qrtoken.NewSigner([]byte(opt.Secret), opt.QRTTL, nil), admins: map[string]bool{},
-		batches: map[int64]domain.Batch{}, retry: map[string]bool{}, retryDel: map[string]bool{}, wake: func() {}}
+		batches: map[int64]domain.Batch{}, memo: newMemo(50_000), retry: map[string]bool{}, retryDel: map[string]bool{}, wake: func() {}}
 	for _, id := range opt.AdminOpenIDs {
 		if id = strings.TrimSpace(id); id != "" {
 			s.admins[id] = true
