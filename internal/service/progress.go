@@ -269,6 +269,5 @@ func (s *Service) QRToken(p Principal) (string, time.Time, error) {
 	return s.qr.Issue(p.BatchID, p.StudentNo)
 }
 
-
 // StudentViewOf is a student as the API shows it.
 func StudentViewOf(s domain.Student) StudentView { return studentView(s) }
