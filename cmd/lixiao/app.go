@@ -16,6 +16,7 @@ import (
 	"github.com/lixiao/lixiao/internal/config"
 	"github.com/lixiao/lixiao/internal/demo"
 	"github.com/lixiao/lixiao/internal/service"
+	"github.com/lixiao/lixiao/internal/signing"
 	"github.com/lixiao/lixiao/internal/stages"
 	"github.com/lixiao/lixiao/internal/store"
 	"github.com/lixiao/lixiao/internal/wechat"
@@ -72,10 +73,17 @@ func open(ctx context.Context, cfg config.Config, out io.Writer) (a *app, err er
 	if err != nil {
 		return nil, err
 	}
+	templates := notifyTemplates(cfg)
+	keys, err := signing.ParseKeys(cfg.IntegrationKeys)
+	if err != nil {
+		return nil, fmt.Errorf("integration_keys (LIXIAO_INTEGRATION_KEYS): %w", err)
+	}
 	a.svc = service.New(a.db, c, wx, service.Options{
 		Secret: cfg.Secret, AdminOpenIDs: cfg.AdminOpenIDs, SessionTTL: cfg.Session.TTL, QRTTL: cfg.QR.TTL,
-		University: cfg.University, Stages: file.Stages,
+		University: cfg.University, Stages: file.Stages, IntegrationKeys: keys,
+		SubscribeTemplates: subscribeTemplates(templates),
 	}, a.log)
+	oaCallback := a.startNotify(wx, templates)
 	if cfg.Demo {
 		if a.demo, err = demo.Seed(ctx, a.svc, file.Stages, cfg.Secret); err != nil {
 			return nil, fmt.Errorf("demo data: %w", err)
@@ -85,7 +93,7 @@ func open(ctx context.Context, cfg config.Config, out io.Writer) (a *app, err er
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.handler = api.New(api.Deps{
 		Service: a.svc, Log: a.log, Metrics: api.NewMetrics(reg),
-		Database: a.db.Ping, Cache: c.Ping, WeChat: wx.Ping,
+		Database: a.db.Ping, Cache: c.Ping, WeChat: wx.Ping, OfficialAccount: oaCallback,
 	})
 	a.workers = append(a.workers, a.housekeeping)
 	return a, nil
@@ -150,6 +158,9 @@ func (a *app) openWeChat(c sdkcache.Cache) (wechat.Client, error) {
 		wc.APIBase, wc.AppID, wc.AppSecret = fake.URL(), "wxfake-app", "wxfake-secret"
 		if wc.OAAppID == "" {
 			wc.OAAppID, wc.OAAppSecret = "wxfake-oa", "wxfake-oa-secret"
+		}
+		if wc.OAToken == "" {
+			wc.OAToken = fakeOAToken
 		}
 	}
 	return wechat.New(wc, c, a.log)

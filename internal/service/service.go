@@ -18,6 +18,7 @@ import (
 	"github.com/lixiao/lixiao/internal/cache"
 	"github.com/lixiao/lixiao/internal/domain"
 	"github.com/lixiao/lixiao/internal/qrtoken"
+	"github.com/lixiao/lixiao/internal/signing"
 	"github.com/lixiao/lixiao/internal/store"
 	"github.com/lixiao/lixiao/internal/wechat"
 )
@@ -36,6 +37,9 @@ type Options struct {
 	Stages []domain.StageDef
 	// SubscribeTemplates are the mini-program templates students may accept.
 	SubscribeTemplates []Template
+	// IntegrationKeys are the credentials of the systems that push records
+	// (LIXIAO_INTEGRATION_KEYS); none means every push is refused.
+	IntegrationKeys []signing.Key
 }
 
 // Template is a subscribe-message template a student can accept.
@@ -50,6 +54,7 @@ type Service struct {
 	cache  cache.Cache
 	wx     wechat.Client
 	qr     *qrtoken.Signer
+	signed *signing.Verifier
 	opt    Options
 	log    *slog.Logger
 	now    func() time.Time
@@ -66,6 +71,7 @@ type Service struct {
 	retryMu  sync.Mutex
 	retry    map[string]bool // progress invalidations that failed, retried later
 	retryDel map[string]bool // cached principals whose deletion failed
+
 }
 
 // New wires a Service. wake may be nil.
@@ -79,6 +85,7 @@ func New(st *store.DB, c cache.Cache, wx wechat.Client, opt Options, log *slog.L
 	s := &Service{store: st, cache: c, wx: wx, opt: opt, log: log, now: time.Now,
 		qr: qrtoken.NewSigner([]byte(opt.Secret), opt.QRTTL, nil), admins: map[string]bool{},
 		batches: map[int64]domain.Batch{}, memo: newMemo(50_000), retry: map[string]bool{}, retryDel: map[string]bool{}, wake: func() {}}
+	s.signed = signing.NewVerifier(opt.IntegrationKeys, st, 0, func() time.Time { return s.now() })
 	for _, id := range opt.AdminOpenIDs {
 		if id = strings.TrimSpace(id); id != "" {
 			s.admins[id] = true

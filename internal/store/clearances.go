@@ -156,7 +156,10 @@ func (s *DB) loadSheet(ctx context.Context, tx *sql.Tx, batchID int64, studentNo
 
 func (s *DB) writeSheet(ctx context.Context, tx *sql.Tx, sh *Sheet) error {
 	now := utc(sh.Now)
+	cnt := counts{}
+	college := sh.Student.College
 	for code := range sh.missing {
+		cnt.add(college, code, sh.initial(code), 1)
 		c := sh.byStage[code]
 		if _, err := tx.ExecContext(ctx, `INSERT INTO clearances (batch_id, student_no, stage, status, source, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, c.BatchID, c.StudentNo, code, sh.initial(code), domain.SourceRule, now); err != nil {
@@ -175,6 +178,8 @@ func (s *DB) writeSheet(ctx context.Context, tx *sql.Tx, sh *Sheet) error {
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return domain.Errorf(domain.CodeConflict, "「%s」的状态刚被他人修改，请刷新后重试", sh.stageName(c.Stage))
 		}
+		cnt.add(college, c.Stage, c.From, -1)
+		cnt.add(college, c.Stage, c.To, 1)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit (batch_id, student_no, stage, from_status, to_status,
 			reason, actor_id, actor_name, actor_role, channel, source, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			sh.Batch.ID, sh.Student.StudentNo, c.Stage, c.From, c.To, c.Reason, c.Actor.ID, c.Actor.Name,
@@ -197,6 +202,9 @@ func (s *DB) writeSheet(ctx context.Context, tx *sql.Tx, sh *Sheet) error {
 			sh.Batch.ID, sh.Student.StudentNo, r.System, r.Payload, utc(r.AsOf), now); err != nil {
 			return fmt.Errorf("store %s record: %w", r.System, err)
 		}
+	}
+	if err := cnt.apply(ctx, tx, s.d, sh.Batch.ID); err != nil {
+		return err
 	}
 	return insertEvents(ctx, tx, s.d, sh.events, now)
 }

@@ -26,6 +26,8 @@ type dialect interface {
 	insertIgnore() string
 	// upsert turns an INSERT into an upsert on the primary/unique key.
 	upsert(keyCols, updateCols []string) string
+	// upsertAdd turns an INSERT into one that adds to col on a duplicate key.
+	upsertAdd(keyCols []string, col string) string
 	isDuplicate(err error) bool
 	lockMigrations(ctx context.Context, db *sql.DB) (unlock func(), err error)
 }
@@ -44,6 +46,10 @@ func (mysqlDialect) upsert(_, updateCols []string) string {
 		sets[i] = fmt.Sprintf("%s = VALUES(%s)", c, c)
 	}
 	return " ON DUPLICATE KEY UPDATE " + strings.Join(sets, ", ")
+}
+
+func (mysqlDialect) upsertAdd(_ []string, col string) string {
+	return fmt.Sprintf(" ON DUPLICATE KEY UPDATE %s = %s + VALUES(%s)", col, col, col)
 }
 
 func (mysqlDialect) isDuplicate(err error) bool {
@@ -85,6 +91,10 @@ func (sqliteDialect) upsert(keyCols, updateCols []string) string {
 		sets[i] = fmt.Sprintf("%s = excluded.%s", c, c)
 	}
 	return fmt.Sprintf(" ON CONFLICT (%s) DO UPDATE SET %s", strings.Join(keyCols, ", "), strings.Join(sets, ", "))
+}
+
+func (sqliteDialect) upsertAdd(keyCols []string, col string) string {
+	return fmt.Sprintf(" ON CONFLICT (%s) DO UPDATE SET %s = %s + excluded.%s", strings.Join(keyCols, ", "), col, col, col)
 }
 
 func (sqliteDialect) isDuplicate(err error) bool {

@@ -247,3 +247,49 @@ func TestUpdateClearances_ConditionalUpdate(t *testing.T) {
 		}
 	})
 }
+
+// The stage counts kept beside the clearances always equal a full count.
+func TestStageCounts_MatchClearances(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		b := newBatch(t, db)
+		importStudents(t, db, b, student("5001", true, false), student("5002", false, true), student("5003", false, false))
+		check := func(when string) {
+			t.Helper()
+			fast, err := db.StageCounts(ctx, b.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slow, err := db.CountStagesSlowly(ctx, b.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			key := func(cs []store.StageCount) map[string]int {
+				m := map[string]int{}
+				for _, c := range cs {
+					if c.Count != 0 {
+						m[fmt.Sprintf("%s/%s/%s", c.Stage, c.College, c.Status)] = c.Count
+					}
+				}
+				return m
+			}
+			if f, s := key(fast), key(slow); fmt.Sprint(f) != fmt.Sprint(s) {
+				t.Fatalf("%s: counts %v, clearances say %v", when, f, s)
+			}
+		}
+		check("after import")
+		if _, err := clear(db, b, "5001", domain.StageDorm, "x"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := clear(db, b, "5002", domain.StageDorm, "x"); err != nil {
+			t.Fatal(err)
+		}
+		check("after clears")
+		moved := student("5002", false, true)
+		moved.College = "外国语学院"
+		importStudents(t, db, b, moved)
+		check("after a change of college")
+		importStudents(t, db, b, student("5004", true, true))
+		check("after a second import")
+	})
+}

@@ -88,6 +88,7 @@ func (s *DB) ImportStudents(ctx context.Context, b domain.Batch, students []doma
 			return err
 		}
 		var fresh []domain.Student
+		moved := map[string][2]string{} // student_no -> old, new college
 		for _, st := range students {
 			st.BatchID = b.ID
 			old, ok := existing[st.StudentNo]
@@ -106,11 +107,17 @@ func (s *DB) ImportStudents(ctx context.Context, b domain.Batch, students []doma
 				return fmt.Errorf("update student %s: %w", st.StudentNo, err)
 			}
 			res.Updated++
+			if old.College != st.College {
+				moved[st.StudentNo] = [2]string{old.College, st.College}
+			}
 			if old.HasLoan != st.HasLoan || old.PartyMember != st.PartyMember {
 				res.Reapply = append(res.Reapply, st)
 			}
 		}
-		if err := insertStudents(ctx, tx, b, fresh, now); err != nil {
+		if err := moveCounts(ctx, tx, s.d, b.ID, moved); err != nil {
+			return err
+		}
+		if err := insertStudents(ctx, tx, s.d, b, fresh, now); err != nil {
 			return err
 		}
 		res.Created = len(fresh)
@@ -149,7 +156,7 @@ const insertChunk = 400
 
 // insertStudents inserts students and their initial clearances with
 // multi-row INSERTs: 20,000 students are 240,000 clearance rows.
-func insertStudents(ctx context.Context, tx *sql.Tx, b domain.Batch, sts []domain.Student, now time.Time) error {
+func insertStudents(ctx context.Context, tx *sql.Tx, d dialect, b domain.Batch, sts []domain.Student, now time.Time) error {
 	t := utc(now)
 	for start := 0; start < len(sts); start += insertChunk {
 		chunk := sts[start:min(start+insertChunk, len(sts))]
@@ -175,6 +182,17 @@ func insertStudents(ctx context.Context, tx *sql.Tx, b domain.Batch, sts []domai
 		for _, d := range b.Stages {
 			rows = append(rows, row{st.StudentNo, d.Code, domain.InitialStatus(d, st)})
 		}
+	}
+	cnt := counts{}
+	college := map[string]string{}
+	for _, st := range sts {
+		college[st.StudentNo] = st.College
+	}
+	for _, r := range rows {
+		cnt.add(college[r.no], r.stage, r.st, 1)
+	}
+	if err := cnt.apply(ctx, tx, d, b.ID); err != nil {
+		return err
 	}
 	for start := 0; start < len(rows); start += insertChunk {
 		chunk := rows[start:min(start+insertChunk, len(rows))]
@@ -202,4 +220,23 @@ func placeholders(n, k int) string {
 		b.WriteString(one)
 	}
 	return b.String()
+}
+
+// moveCounts moves the stage counts of students who changed college.
+func moveCounts(ctx context.Context, tx *sql.Tx, d dialect, batchID int64, moved map[string][2]string) error {
+	if len(moved) == 0 {
+		return nil
+	}
+	cnt := counts{}
+	for no, cols := range moved {
+		cs, err := clearances(ctx, tx, batchID, no, d.forUpdate())
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			cnt.add(cols[0], c.Stage, c.Status, -1)
+			cnt.add(cols[1], c.Stage, c.Status, 1)
+		}
+	}
+	return cnt.apply(ctx, tx, d, batchID)
 }

@@ -85,27 +85,6 @@ type StageCount struct {
 	Count   int
 }
 
-// StageCounts counts a batch's clearances by stage, college and status in
-// one grouped query.
-func (s *DB) StageCounts(ctx context.Context, batchID int64) ([]StageCount, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT c.stage, s.college, c.status, COUNT(*) FROM clearances c
-		JOIN students s ON s.batch_id = c.batch_id AND s.student_no = c.student_no
-		WHERE c.batch_id = ? GROUP BY c.stage, s.college, c.status`, batchID)
-	if err != nil {
-		return nil, fmt.Errorf("count stages: %w", err)
-	}
-	defer rows.Close()
-	var out []StageCount
-	for rows.Next() {
-		var sc StageCount
-		if err := rows.Scan(&sc.Stage, &sc.College, &sc.Status, &sc.Count); err != nil {
-			return nil, err
-		}
-		out = append(out, sc)
-	}
-	return out, rows.Err()
-}
-
 // AllClearances streams every clearance of a batch, ordered by student, to fn.
 func (s *DB) AllClearances(ctx context.Context, batchID int64, fn func(domain.Clearance) error) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+clearanceCols+` FROM clearances WHERE batch_id = ? ORDER BY student_no`, batchID)

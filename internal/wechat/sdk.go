@@ -98,6 +98,10 @@ func New(cfg Config, c cache.Cache, log *slog.Logger) (Client, error) {
 			Token: cfg.OAToken, EncodingAESKey: cfg.OAEncodingAESKey,
 			Cache: tc, UseStableAK: true,
 		})
+		// The SDK creates these lazily without a lock; creating them here
+		// keeps concurrent sends (and callbacks) to reads only.
+		cl.oa.GetTemplate()
+		cl.oa.GetUser()
 	}
 	return cl, nil
 }

@@ -48,6 +48,7 @@ type Server struct {
 	ratio        map[string]ratioRule
 	failCodes    map[string]bool
 	noQuota      map[string]bool
+	unionIDs     map[string]string // official-account openid -> unionid (SetUnionID)
 	timeoutDelay time.Duration
 }
 
@@ -175,6 +176,8 @@ func (s *Server) route(w *statusWriter, r *http.Request, body []byte) {
 		s.wxaCodeUnlimit(w, r, body)
 	case "/cgi-bin/getcallbackip":
 		s.callbackIP(w, r)
+	case "/cgi-bin/user/info":
+		s.userInfo(w, r)
 	default:
 		w.Header().Set("Content-Type", jsonType)
 		w.WriteHeader(http.StatusNotFound)

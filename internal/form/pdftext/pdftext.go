@@ -1,4 +1,9 @@
-package form
+// Package pdftext is a small text extractor for the PDFs internal/form
+// writes, so tests (of form and of the packages serving the form) can read a
+// form back without a PDF library or poppler. It knows only what fpdf emits:
+// direct /Length values, Flate streams, Type0 fonts with a ToUnicode CMap and
+// a CIDToGIDMap, and WinAnsi core fonts. Only tests import it.
+package pdftext
 
 import (
 	"bytes"
@@ -9,11 +14,6 @@ import (
 	"strconv"
 	"strings"
 )
-
-// This file holds a small text extractor for the PDFs Render writes, so the
-// tests can read the form back without a PDF library or poppler. It knows
-// only what fpdf emits: direct /Length values, Flate streams, Type0 fonts
-// with a ToUnicode CMap and a CIDToGIDMap, and WinAnsi core fonts.
 
 // pdfObj is one indirect object: its dictionary text and decoded stream.
 type pdfObj struct {
@@ -28,12 +28,12 @@ type pdfFont struct {
 	glyphOf []byte         // CIDToGIDMap: two bytes per CID
 }
 
-// extracted is what a page yields: its text, with a newline wherever the
+// Text is what a document yields: its text, with a newline wherever the
 // baseline changes, and the runes whose code maps to glyph 0 (.notdef),
 // i.e. would print as an empty box.
-type extracted struct {
-	text    string
-	missing []rune
+type Text struct {
+	Text    string
+	Missing []rune
 }
 
 var (
@@ -142,11 +142,11 @@ func loadFont(objs map[int]pdfObj, o pdfObj) (pdfFont, error) {
 	return f, nil
 }
 
-// extractText reads the text of every page content stream in data.
-func extractText(data []byte) (extracted, error) {
+// Extract reads the text of every page content stream in data.
+func Extract(data []byte) (Text, error) {
 	objs, err := parseObjects(data)
 	if err != nil {
-		return extracted{}, err
+		return Text{}, err
 	}
 	fonts := map[string]pdfFont{}
 	var pages []pdfObj
@@ -155,7 +155,7 @@ func extractText(data []byte) (extracted, error) {
 			for _, m := range fontRef.FindAllStringSubmatch(o.dict[i:], -1) {
 				n, _ := strconv.Atoi(m[2])
 				if fonts[m[1]], err = loadFont(objs, objs[n]); err != nil {
-					return extracted{}, err
+					return Text{}, err
 				}
 			}
 		}
@@ -163,17 +163,17 @@ func extractText(data []byte) (extracted, error) {
 			pages = append(pages, o)
 		}
 	}
-	var out extracted
+	var out Text
 	var sb strings.Builder
 	for _, pg := range pages {
 		content, ok := refTo(objs, pg.dict, "/Contents")
 		if !ok {
 			return out, fmt.Errorf("page without contents: %s", pg.dict)
 		}
-		if err := showText(content.stream, fonts, &sb, &out.missing); err != nil {
+		if err := showText(content.stream, fonts, &sb, &out.Missing); err != nil {
 			return out, err
 		}
 	}
-	out.text = sb.String()
+	out.Text = sb.String()
 	return out, nil
 }

@@ -1,4 +1,4 @@
-package form
+package pdftext
 
 import (
 	"fmt"
