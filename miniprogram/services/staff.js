@@ -7,7 +7,7 @@ function redeem(inviteCode) {
   return api.post('/staff/redeem', { invite_code: inviteCode })
 }
 
-// scan resolves with {student, progress, my_stage, warnings}.
+// scan resolves with {student, progress, my_stage (the caller's stage code), can_act, warnings}.
 function scan(qrToken) {
   return api.post('/staff/scan', { qr_token: qrToken })
 }

@@ -82,7 +82,9 @@ Page({
     try {
       const res = await staff.scan(token)
       this.progress = res.progress || {}
-      this.showResult(res.student, res.my_stage, res.warnings || [])
+      // my_stage is the code of the caller's own stage; its state is in the progress.
+      const mine = (this.progress.stages || []).find((s) => s.code === res.my_stage) || null
+      this.showResult(res.student, mine, res.warnings || [])
     } catch (err) {
       showError(err)
     } finally {

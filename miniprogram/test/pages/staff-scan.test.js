@@ -10,7 +10,12 @@ const REVOKE = ['POST', '/api/v1/staff/stages/dorm/revoke']
 
 const STUDENT = sampleProgress().student
 const dorm = (over) => stage('dorm', '学生公寓管理中心', '后勤', over)
-const scanReply = (myStage, warnings) => ({ student: STUDENT, progress: sampleProgress(), my_stage: myStage || dorm(), warnings: warnings || [] })
+const scanReply = (myStage, warnings) => {
+  const mine = myStage || dorm()
+  const progress = sampleProgress()
+  progress.stages = progress.stages.map((s) => (s.code === mine.code ? mine : s))
+  return { student: STUDENT, progress, my_stage: mine.code, can_act: true, warnings: warnings || [] }
+}
 
 // scanned returns a page that has loaded the staff profile and scanned a student.
 async function scanned(opts) {
