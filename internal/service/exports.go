@@ -107,7 +107,7 @@ func (s *Service) exportData(ctx context.Context, p Principal, f ExportFilter) (
 	if !p.Has(domain.RoleAdmin) {
 		return domain.Batch{}, nil, errAdminOnly
 	}
-	b, err := s.batchOrNewest(ctx, f.BatchID)
+	b, err := s.newestBatch(ctx, f.BatchID)
 	if err != nil {
 		return b, nil, err
 	}

@@ -77,7 +77,7 @@ func (s *Service) Stats(ctx context.Context, p Principal, batchID int64) (StatsV
 	if !p.Has(domain.RoleAdmin) {
 		return StatsView{}, errAdminOnly
 	}
-	b, err := s.batchOrNewest(ctx, batchID)
+	b, err := s.newestBatch(ctx, batchID)
 	if err != nil {
 		return StatsView{}, err
 	}
@@ -143,19 +143,4 @@ func buildStats(b domain.Batch, counts []store.StageCount, at time.Time) StatsVi
 	}
 	sort.Slice(v.Colleges, func(i, j int) bool { return v.Colleges[i].College < v.Colleges[j].College })
 	return v
-}
-
-// batchOrNewest is the batch an administrator's query names, or the newest.
-func (s *Service) batchOrNewest(ctx context.Context, id int64) (domain.Batch, error) {
-	if id != 0 {
-		return s.batch(ctx, id)
-	}
-	bs, err := s.store.Batches(ctx)
-	if err != nil {
-		return domain.Batch{}, err
-	}
-	if len(bs) == 0 {
-		return domain.Batch{}, domain.Errorf(domain.CodeNotFound, "还没有离校批次")
-	}
-	return bs[0], nil
 }

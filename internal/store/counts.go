@@ -14,6 +14,14 @@ import (
 // the same transaction, so the statistics read a few dozen rows instead of
 // counting 240,000 clearances.
 
+// StageCount is how many students of a college are in a status at a stage.
+type StageCount struct {
+	Stage   domain.StageCode
+	College string
+	Status  domain.Status
+	Count   int
+}
+
 type countKey struct {
 	college string
 	stage   domain.StageCode
@@ -58,29 +66,20 @@ func (c counts) apply(ctx context.Context, tx *sql.Tx, d dialect, batchID int64)
 
 // StageCounts counts a batch's clearances by stage, college and status.
 func (s *DB) StageCounts(ctx context.Context, batchID int64) ([]StageCount, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT stage, college, status, n FROM stage_counts
+	return s.stageCounts(ctx, `SELECT stage, college, status, n FROM stage_counts
 		WHERE batch_id = ? AND n <> 0`, batchID)
-	if err != nil {
-		return nil, fmt.Errorf("count stages: %w", err)
-	}
-	defer rows.Close()
-	var out []StageCount
-	for rows.Next() {
-		var sc StageCount
-		if err := rows.Scan(&sc.Stage, &sc.College, &sc.Status, &sc.Count); err != nil {
-			return nil, err
-		}
-		out = append(out, sc)
-	}
-	return out, rows.Err()
 }
 
 // CountStagesSlowly counts the clearances themselves, the way StageCounts
 // would without its table; tests hold the two to the same answer.
 func (s *DB) CountStagesSlowly(ctx context.Context, batchID int64) ([]StageCount, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT c.stage, s.college, c.status, COUNT(*) FROM clearances c
+	return s.stageCounts(ctx, `SELECT c.stage, s.college, c.status, COUNT(*) FROM clearances c
 		JOIN students s ON s.batch_id = c.batch_id AND s.student_no = c.student_no
 		WHERE c.batch_id = ? GROUP BY c.stage, s.college, c.status`, batchID)
+}
+
+func (s *DB) stageCounts(ctx context.Context, q string, batchID int64) ([]StageCount, error) {
+	rows, err := s.db.QueryContext(ctx, q, batchID)
 	if err != nil {
 		return nil, fmt.Errorf("count stages: %w", err)
 	}

@@ -64,18 +64,7 @@ func (s *DB) claimTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if s.d.name() == "mysql" {
 		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
 	}
-	tx, err := s.db.BeginTx(ctx, opts)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+	return s.txWith(ctx, opts, fn)
 }
 
 // ClaimOutbox leases up to limit due rows to owner until now+lease, safely

@@ -111,7 +111,12 @@ func (s *DB) Migrate(ctx context.Context) error {
 
 // tx runs fn in a transaction, committing when fn returns nil.
 func (s *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	return s.txWith(ctx, nil, fn)
+}
+
+// txWith is tx with transaction options.
+func (s *DB) txWith(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

@@ -77,14 +77,6 @@ func (s *DB) Worklist(ctx context.Context, f WorkFilter) ([]WorkItem, int, error
 	return out, total, rows.Err()
 }
 
-// StageCount is how many students of a college are in a status at a stage.
-type StageCount struct {
-	Stage   domain.StageCode
-	College string
-	Status  domain.Status
-	Count   int
-}
-
 // AllClearances streams every clearance of a batch, ordered by student, to fn.
 func (s *DB) AllClearances(ctx context.Context, batchID int64, fn func(domain.Clearance) error) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+clearanceCols+` FROM clearances WHERE batch_id = ? ORDER BY student_no`, batchID)
