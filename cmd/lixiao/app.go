@@ -140,7 +140,7 @@ func (a *app) openCache(ctx context.Context) (cache.Cache, sdkcache.Cache, error
 		// Redis is a cache: start anyway and serve from the database.
 		a.log.Warn("redis unreachable at start-up; serving from the database until it answers", "addr", a.cfg.Redis.Addr, "err", err)
 	}
-	return cache.Guard(cache.NewRedis(a.rdb, "lixiao:"), a.cfg.Redis.Timeout, a.log), wechat.NewRedisCache(a.rdb), nil
+	return cache.Guard(cache.NewRedis(a.rdb, a.cfg.Redis.Prefix), a.cfg.Redis.Timeout, a.log), wechat.NewRedisCache(a.rdb), nil
 }
 
 // openWeChat returns the WeChat client. In fake mode it is the real SDK

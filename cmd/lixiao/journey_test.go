@@ -43,18 +43,29 @@ func startServer(t *testing.T) (string, *wxfake.Server) {
 	t.Helper()
 	fake := wxfake.New()
 	t.Cleanup(fake.Close)
+	return startServerEnv(t, fake, map[string]string{
+		"LIXIAO_DATABASE_DSN": filepath.Join(t.TempDir(), "lixiao.db"),
+		"LIXIAO_DEMO":         "1",
+	}), fake
+}
+
+// startServerEnv runs the real program with the test defaults overridden
+// by over, and returns its base URL.
+func startServerEnv(t *testing.T, fake *wxfake.Server, over map[string]string) string {
+	t.Helper()
 	env := map[string]string{
 		"LIXIAO_HTTP_ADDR":         "127.0.0.1:0",
 		"LIXIAO_DATABASE_DRIVER":   "sqlite",
-		"LIXIAO_DATABASE_DSN":      filepath.Join(t.TempDir(), "lixiao.db"),
 		"LIXIAO_STAGES_FILE":       "../../configs/stages.yaml",
 		"LIXIAO_WECHAT_MODE":       "real",
 		"LIXIAO_WECHAT_API_BASE":   fake.URL(),
 		"LIXIAO_WECHAT_APP_ID":     "wxjourney",
 		"LIXIAO_WECHAT_APP_SECRET": "journey-secret",
 		"LIXIAO_ADMIN_OPENIDS":     "journey-admin",
-		"LIXIAO_DEMO":              "1",
 		"LIXIAO_LOG_LEVEL":         "error",
+	}
+	for k, v := range over {
+		env[k] = v
 	}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	ctx, cancel := context.WithCancel(context.Background())
@@ -75,7 +86,7 @@ func startServer(t *testing.T) (string, *wxfake.Server) {
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := listening.FindStringSubmatch(out.String()); m != nil {
-			return "http://" + m[1], fake
+			return "http://" + m[1]
 		}
 		select {
 		case err := <-done:
@@ -84,7 +95,7 @@ func startServer(t *testing.T) (string, *wxfake.Server) {
 		}
 	}
 	t.Fatalf("no banner on stdout:\n%s", out.String())
-	return "", nil
+	return ""
 }
 
 // client calls the API as one WeChat user.

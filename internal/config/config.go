@@ -40,6 +40,8 @@ type Config struct {
 		Password string        `yaml:"password"` // LIXIAO_REDIS_PASSWORD
 		DB       int           `yaml:"db"`       // LIXIAO_REDIS_DB
 		Timeout  time.Duration `yaml:"timeout"`  // LIXIAO_REDIS_TIMEOUT
+		// Prefix starts every key, so deployments can share one Redis.
+		Prefix string `yaml:"prefix"` // LIXIAO_REDIS_PREFIX
 	} `yaml:"redis"`
 
 	WeChat WeChat `yaml:"wechat"`
@@ -117,6 +119,7 @@ func base() Config {
 	c.HTTP.ShutdownTimeout = 10 * time.Second
 	c.Database.Driver = "sqlite"
 	c.Redis.Timeout = 50 * time.Millisecond
+	c.Redis.Prefix = "lixiao:"
 	c.WeChat.Mode = "fake"
 	c.WeChat.APIBase = "https://api.weixin.qq.com"
 	c.StagesFile = "configs/stages.yaml"

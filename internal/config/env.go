@@ -28,6 +28,7 @@ func bindings(c *Config) []binding {
 		{"redis.password", "LIXIAO_REDIS_PASSWORD", text(&c.Redis.Password)},
 		{"redis.db", "LIXIAO_REDIS_DB", integer(&c.Redis.DB)},
 		{"redis.timeout", "LIXIAO_REDIS_TIMEOUT", duration(&c.Redis.Timeout)},
+		{"redis.prefix", "LIXIAO_REDIS_PREFIX", text(&c.Redis.Prefix)},
 		{"wechat.mode", "LIXIAO_WECHAT_MODE", flagged(word(&w.Mode), &w.ModeExplicit)},
 		{"wechat.app_id", "LIXIAO_WECHAT_APP_ID", text(&w.AppID)},
 		{"wechat.app_secret", "LIXIAO_WECHAT_APP_SECRET", text(&w.AppSecret)},

@@ -186,6 +186,7 @@ notify:
 		{"blank http addr ignored", map[string]string{"LIXIAO_HTTP_ADDR": " "}, func(c Config) any { return c.HTTP.Addr }, "127.0.0.1:9000"},
 		{"empty redis addr clears", map[string]string{"LIXIAO_REDIS_ADDR": ""}, func(c Config) any { return c.Redis.Addr }, ""},
 		{"redis db", map[string]string{"LIXIAO_REDIS_DB": "3"}, func(c Config) any { return c.Redis.DB }, 3},
+		{"redis prefix", map[string]string{"LIXIAO_REDIS_PREFIX": "cqu:"}, func(c Config) any { return c.Redis.Prefix }, "cqu:"},
 		{"timezone", map[string]string{"LIXIAO_TIMEZONE": "Europe/Berlin"}, func(c Config) any { return c.Location().String() }, "Europe/Berlin"},
 		{"demo off", map[string]string{"LIXIAO_DEMO": "0"}, func(c Config) any { return c.Demo }, false},
 		{"admin openids", map[string]string{"LIXIAO_ADMIN_OPENIDS": " a , ,b,"}, func(c Config) any { return c.AdminOpenIDs }, []string{"a", "b"}},
