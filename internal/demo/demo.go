@@ -131,7 +131,45 @@ func Seed(ctx context.Context, svc *service.Service, defs []domain.StageDef, sec
 		}
 	}
 	sum.Staff = accounts
+	if err := progress(ctx, svc, accounts[0], people); err != nil {
+		return nil, err
+	}
 	return sum, nil
+}
+
+// progress clears some stages of most demo students, through the same path
+// as an administrator's clearance (audited, notified), so the demo shows
+// ✓ and × side by side. The first five students are left untouched for
+// trying the whole journey.
+func progress(ctx context.Context, svc *service.Service, admin store.Account, people []Person) error {
+	p := service.Principal{OpenID: admin.OpenID, Roles: []domain.Role{domain.RoleAdmin},
+		Account: &service.AccountInfo{ID: admin.ID, Name: "演示数据", Role: domain.RoleAdmin}}
+	order := []domain.StageCode{domain.StageSupervisor, domain.StageDorm, domain.StageFinance, domain.StageCollegeSecretary,
+		domain.StageLibrary, domain.StageCollegeWorkgroup, domain.StageGradServiceCenter, domain.StageParty,
+		domain.StageLoan, domain.StageCampusCard}
+	everything := append(append([]domain.StageCode{}, order...), domain.StageHospital, domain.StageGradOffice)
+	for i, person := range people {
+		if i < 5 {
+			continue
+		}
+		stages := order[:i%len(order)]
+		if i%10 == 9 { // every tenth student has left
+			stages = everything
+		}
+		req := service.StageRequest{StudentNo: person.StudentNo}
+		for _, code := range stages {
+			if _, err := svc.ClearStage(ctx, p, code, req); err != nil && domain.ErrorCode(err) != domain.CodeConflict {
+				return fmt.Errorf("demo progress of %s: %w", person.StudentNo, err)
+			}
+		}
+		if i%7 == 3 && i%10 != 9 {
+			req.Reason = "缴费凭证不全，请补交住宿费收据"
+			if _, err := svc.RejectStage(ctx, p, domain.StageFinance, req); err != nil && domain.ErrorCode(err) != domain.CodeConflict {
+				return fmt.Errorf("demo progress of %s: %w", person.StudentNo, err)
+			}
+		}
+	}
+	return nil
 }
 
 // Print tells a person trying 离校通 how to log in as each demo user.

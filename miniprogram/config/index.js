@@ -17,6 +17,12 @@ function envVersion() {
 
 module.exports = {
   baseURL: BASE_URLS[envVersion()] || BASE_URLS.develop,
+  // Development only: against a local `make run` (fake WeChat, where the login code IS the
+  // openid), DevTools' wx.login gives a new code each time, so you would be a new user at
+  // every login. Set a fixed code here to stay one user, e.g. 'my-student' (then bind to a
+  // demo student) or 'demo-staff-dorm' / 'demo-supervisor' / 'demo-admin'. Ignored outside
+  // the develop environment.
+  devLoginCode: '',
   // Request timeout for wx.request / wx.downloadFile, in milliseconds.
   timeoutMs: 15000,
   // Delays before each retry of a request that failed at the network level.

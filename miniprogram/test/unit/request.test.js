@@ -32,6 +32,34 @@ describe('request', () => {
     expect(wx.storage[SESSION_KEY]).toMatchObject({ token: 'fresh', roles: ['student'], student_no: '2021000001' })
   })
 
+  test('in development a fixed devLoginCode replaces the wx.login code', async () => {
+    const { backend, wx } = setup({ loginCodes: ['wx-code'] })
+    backend.on('POST', '/api/v1/auth/login', loginOK('dev'))
+    backend.on('GET', '/api/v1/me', { status: 200, body: {} })
+    config.devLoginCode = 'demo-staff-dorm'
+    try {
+      await api.get('/me')
+    } finally {
+      config.devLoginCode = ''
+    }
+    expect(backend.calls[0].data).toEqual({ code: 'demo-staff-dorm' })
+    expect(wx.login).not.toHaveBeenCalled()
+  })
+
+  test('outside development devLoginCode is ignored', async () => {
+    const { backend, wx } = setup({ loginCodes: ['wx-code'] })
+    wx.getAccountInfoSync.mockReturnValue({ miniProgram: { envVersion: 'release' } })
+    backend.on('POST', '/api/v1/auth/login', loginOK('rel'))
+    backend.on('GET', '/api/v1/me', { status: 200, body: {} })
+    config.devLoginCode = 'demo-admin'
+    try {
+      await api.get('/me')
+    } finally {
+      config.devLoginCode = ''
+    }
+    expect(backend.calls[0].data).toEqual({ code: 'wx-code' })
+  })
+
   test('logs in first when the stored token has expired', async () => {
     const { backend } = setup({ storage: session('old', { expires_at: '2000-01-01T00:00:00Z' }) })
     backend.on('POST', '/api/v1/auth/login', loginOK('new'))
