@@ -3,6 +3,8 @@ const api = require('./request')
 
 const seg = encodeURIComponent
 
+// redeem resolves with the account now bound to this WeChat: {id, name, role, stage?, stage_name?,
+// campus?, college?, staff_no?} (empty fields are left out).
 function redeem(inviteCode) {
   return api.post('/staff/redeem', { invite_code: inviteCode })
 }
@@ -12,6 +14,7 @@ function scan(qrToken) {
   return api.post('/staff/scan', { qr_token: qrToken })
 }
 
+// clear, reject and revoke resolve with the stage after the action (a Progress stage).
 function clear(stage, studentNo, note) {
   const body = { student_no: studentNo }
   if (note) body.note = note
@@ -26,11 +29,14 @@ function revoke(stage, studentNo, reason) {
   return api.post(`/staff/stages/${seg(stage)}/revoke`, { student_no: studentNo, reason })
 }
 
+// bulkClear resolves with {changed, unchanged, failed, results: [{row, student_no, changed,
+// status?, code?, message?}]}: a row with `code` failed; one without may carry a note.
 function bulkClear(stage, studentNos) {
   return api.post(`/staff/stages/${seg(stage)}/bulk-clear`, { student_nos: studentNos })
 }
 
-// worklist resolves with {items, total, page, page_size}.
+// worklist resolves with {batch: {id, name}, items, total, page, page_size}; each item is
+// {student_no, name, college, campus, degree, status, reason, updated_at}.
 function worklist(stage, filters) {
   const f = filters || {}
   return api.get(`/staff/stages/${seg(stage)}/students`, { status: f.status, college: f.college, page: f.page })

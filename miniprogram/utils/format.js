@@ -9,6 +9,16 @@ const SOURCE = {
   rule: '系统规则判定',
   admin: '管理员处理',
 }
+// The channel of a history entry (HistoryView.channel): through which door a change came in.
+const CHANNEL = {
+  scan: '现场办理',
+  bulk: '批量办理',
+  confirm: '导师确认',
+  admin: '管理员处理',
+  integration: '系统数据同步',
+  self_service: '线上自助申请',
+  rule: '系统规则判定',
+}
 const ROLE = { student: '学生', staff: '经办人', supervisor: '导师', admin: '管理员' }
 
 // Offices are in China: show times in Beijing time whatever the phone's zone.
@@ -44,6 +54,7 @@ module.exports = {
   degreeLabel: lookup(DEGREE),
   departureLabel: lookup(DEPARTURE),
   sourceLabel: lookup(SOURCE),
+  channelLabel: lookup(CHANNEL),
   roleLabel: lookup(ROLE),
   splitPhones,
 }

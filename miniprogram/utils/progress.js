@@ -77,7 +77,7 @@ function decorateHistory(entry, names) {
     toLabel: status.label(entry.to),
     toColor: status.color(entry.to),
     atText: fmt.formatTime(entry.at),
-    channelText: fmt.sourceLabel(entry.channel),
+    channelText: fmt.channelLabel(entry.channel),
   })
 }
 

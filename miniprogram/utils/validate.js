@@ -1,6 +1,7 @@
 // Client-side field checks; the server checks again and its message wins.
 const ID_LAST6 = /^\d{5}[\dXx]$/
-const STUDENT_NO = /^[0-9A-Za-z]{4,20}$/
+// The server's rule (service/binding.go): 1–20 letters or digits.
+const STUDENT_NO = /^[0-9A-Za-z]{1,20}$/
 
 function trim(v) {
   return typeof v === 'string' ? v.trim() : ''

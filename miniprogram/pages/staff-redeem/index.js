@@ -29,11 +29,11 @@ Page({
     }
     this.setData({ submitting: true })
     try {
-      const res = await staff.redeem(value)
+      // The answer is the account now bound: {id, name, role, stage?, stage_name?, ...}.
+      const account = await staff.redeem(value)
       await auth.login() // a fresh token carries the new role
       wx.showToast({ title: '绑定成功', icon: 'success' })
-      const role = res && res.staff && res.staff.role
-      const url = HOME_BY_ROLE[role]
+      const url = HOME_BY_ROLE[account && account.role]
       if (url) wx.reLaunch({ url })
       else wx.showModal({ title: '绑定成功', content: '管理员账号请在电脑上使用离校通管理后台。', showCancel: false })
     } catch (err) {

@@ -22,8 +22,10 @@ function scanCode() {
   })
 }
 
-function actionsFor(stage) {
-  const s = stage && stage.status
+// actionsFor offers what the stage's status allows, and nothing when the server says the
+// caller may not act on this student (can_act false: e.g. another college's student).
+function actionsFor(stage, canAct) {
+  const s = canAct && stage ? stage.status : ''
   return {
     canClear: s === 'pending' || s === 'rejected',
     canReject: s === 'pending',
@@ -38,6 +40,7 @@ Page({
     scanning: false,
     student: null,
     myStage: null,
+    canAct: false,
     warnings: [],
     stages: [],
     actions: { canClear: false, canReject: false, canRevoke: false },
@@ -82,6 +85,7 @@ Page({
     try {
       const res = await staff.scan(token)
       this.progress = res.progress || {}
+      this.canAct = res.can_act === true
       // my_stage is the code of the caller's own stage; its state is in the progress.
       const mine = (this.progress.stages || []).find((s) => s.code === res.my_stage) || null
       this.showResult(res.student, mine, res.warnings || [])
@@ -98,9 +102,10 @@ Page({
     this.setData({
       student,
       myStage: stage,
+      canAct: this.canAct,
       warnings,
       stages: view.stages,
-      actions: actionsFor(stage),
+      actions: actionsFor(stage, this.canAct),
       mode: '',
       reason: '',
       reasonError: '',

@@ -26,12 +26,16 @@ function decorate(item, selected) {
   })
 }
 
-// summarize turns a bulk-clear response into one line and the rows that failed.
+// summarize turns a bulk-clear response into one line, the rows that failed (they carry an
+// error `code`) and the notes on unchanged rows (a `message` without a code: already cleared,
+// nothing to do, a repeated student number).
 function summarize(res) {
   const r = res || {}
+  const rows = r.results || []
   return {
     text: `通过 ${r.changed || 0} 人，无变化 ${r.unchanged || 0} 人，失败 ${r.failed || 0} 人`,
-    failures: (r.results || []).filter((row) => row.code || row.message),
+    failures: rows.filter((row) => row.code),
+    notes: rows.filter((row) => !row.code && row.message),
   }
 }
 
@@ -83,7 +87,7 @@ Page({
         college: this.data.college.trim(),
         page,
       })
-      const pageSize = res.page_size || 20
+      const pageSize = res.page_size || 50
       const total = res.total || 0
       this.setData({
         loading: false,

@@ -11,11 +11,11 @@ const ITEMS = [
   { key: 'classified', label: '涉密资料已移交' },
 ]
 
-// confirmedKeys reads confirmed_items whether the server sends a list of keys or a map.
+// confirmedKeys reads confirmed_items: the list of item keys of the latest confirmation
+// (service.SupervisedStudent.ConfirmedItems, [] before any). Unknown keys are ignored.
 function confirmedKeys(confirmed) {
-  if (Array.isArray(confirmed)) return confirmed
-  if (confirmed && typeof confirmed === 'object') return Object.keys(confirmed).filter((k) => confirmed[k])
-  return []
+  if (!Array.isArray(confirmed)) return []
+  return confirmed.filter((k) => ITEMS.some((i) => i.key === k))
 }
 
 function itemsView(keys) {

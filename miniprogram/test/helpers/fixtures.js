@@ -1,18 +1,19 @@
 // Server-shaped sample data (API.md) used across unit tests.
 
+// Code, name and department as in configs/stages.yaml (the handbook's order).
 const STAGES = [
   ['supervisor', '导师', '导师'],
-  ['college_secretary', '学院研究生教务秘书', '学院'],
-  ['college_workgroup', '学院研究生工作组', '学院'],
-  ['party', '学院党委或党总支', '学院党委'],
+  ['college_secretary', '学院研究生教务秘书', '学院研究生教务秘书'],
+  ['college_workgroup', '学院研究生工作组', '学院研究生工作组'],
+  ['party', '学院党委或党总支', '学院党委或党总支'],
   ['finance', '财务处', '财务处'],
-  ['loan', '国家助学贷款中心', '学生资助中心'],
+  ['loan', '国家助学贷款中心', '国家助学贷款中心'],
   ['library', '图书馆', '图书馆'],
   ['hospital', '校医院', '校医院'],
   ['dorm', '学生公寓管理中心', '学生公寓管理中心'],
-  ['grad_service_center', '研究生院研究生教育服务中心', '研究生院'],
+  ['grad_service_center', '研究生院研究生教育服务中心', '研究生院研究生教育服务中心'],
   ['campus_card', '一卡通管理中心', '一卡通管理中心'],
-  ['grad_office', '研究生院研工办', '研究生院'],
+  ['grad_office', '研究生院研工办', '研究生院研工办'],
 ]
 
 function stage(code, name, department, over) {
@@ -70,7 +71,8 @@ function sampleProgress() {
 const STAFF_ME = {
   openid_hint: 'o***1',
   roles: ['staff'],
-  staff: { id: 7, name: '李老师', role: 'staff', stage: 'dorm', stage_name: '学生公寓管理中心', college: '', campus: 'A' },
+  // Empty optional fields (college here) are left out by the server (omitempty).
+  staff: { id: 7, name: '李老师', role: 'staff', stage: 'dorm', stage_name: '学生公寓管理中心', campus: 'A' },
 }
 
 module.exports = { STAGES, stage, progress, sampleProgress, DORM_LOCATIONS, STAFF_ME }

@@ -114,17 +114,35 @@ describe('pages render', () => {
       staff: Object.assign({}, STAFF_ME.staff, { campusLabel: 'A区' }),
       student: p.student,
       myStage: decorateStage(stage('dorm', '学生公寓管理中心', '后勤')),
+      canAct: true,
       warnings: ['建议其他环节完成后再办理'],
       stages: buildProgressView(p).stages,
       actions: { canClear: true, canReject: true, canRevoke: false },
     })
     const all = text(comp)
+    expect(all).not.toContain('你不能为该学生办理本环节')
     expect(all).toContain('学生公寓管理中心 李老师 · A区 待办名单 ›')
     expect(one(comp, '#student-card')).toContain('请注意 · 建议其他环节完成后再办理')
     expect(all.indexOf('请注意')).toBeLessThan(all.indexOf('通过 退回'))
     comp.setData({ mode: 'reject', reasonError: '请填写退回原因' })
     expect(text(comp)).toContain('退回原因（学生可见）')
     expect(text(comp)).toContain('请填写退回原因 确认退回 取消')
+  })
+
+  test('staff-scan: a student out of scope shows why and offers no action', () => {
+    const p = sampleProgress()
+    const all = text(renderPage('staff-scan', {
+      staff: Object.assign({}, STAFF_ME.staff, { campusLabel: 'A区' }),
+      student: p.student,
+      myStage: decorateStage(stage('dorm', '学生公寓管理中心', '学生公寓管理中心')),
+      canAct: false,
+      warnings: ['该生属于外国语学院，不在你负责的学院（计算机学院）'],
+      stages: buildProgressView(p).stages,
+      actions: { canClear: false, canReject: false, canRevoke: false },
+    }))
+    expect(all).toContain('请注意 · 该生属于外国语学院，不在你负责的学院（计算机学院）')
+    expect(all).toContain('你不能为该学生办理本环节，原因见上方提示。')
+    expect(all).not.toContain('通过 退回')
   })
 
   test('staff-worklist: rows, bulk result and pager', () => {
@@ -134,12 +152,12 @@ describe('pages render', () => {
       page: 2,
       pages: 3,
       selected: ['1'],
-      bulkResult: { text: '通过 1 人，无变化 0 人，失败 1 人', failures: [{ student_no: '2', message: '需先完成导师环节' }] },
+      bulkResult: { text: '通过 1 人，无变化 1 人，失败 1 人', failures: [{ student_no: '2', code: 'stage_locked', message: '需先完成导师环节' }], notes: [{ student_no: '3', message: '已通过，无需重复办理' }] },
       items: [{ student_no: '1', name: '学生1', college: '计算机学院', degreeLabel: '硕士', campusLabel: 'A区', statusLabel: '待办理', color: '#e34d59', selectable: true, checked: true, reason: '' }],
     })
     const all = text(comp)
     expect(all).toContain('状态：待办理 ▾')
-    expect(all).toContain('通过 1 人，无变化 0 人，失败 1 人 2：需先完成导师环节')
+    expect(all).toContain('通过 1 人，无变化 1 人，失败 1 人 2：需先完成导师环节 3：已通过，无需重复办理')
     expect(all).toContain('共 45 人，已选 1 人')
     expect(all).toContain('学生1 1 待办理')
     expect(all).toContain('上一页 2 / 3 下一页 批量通过（1）')

@@ -13,7 +13,7 @@ describe('staff-redeem', () => {
     page: 'staff-redeem',
     roles: [],
     route: REDEEM,
-    reply: { roles: ['staff'], staff: { id: 3, name: '李老师', role: 'staff', stage: 'dorm' } },
+    reply: { id: 3, name: '李老师', role: 'staff', stage: 'dorm', stage_name: '学生公寓管理中心' },
     errorStatus: 404,
     errorCode: 'not_found',
     errorMessage: '邀请码无效或已使用',
@@ -44,7 +44,7 @@ describe('staff-redeem', () => {
     const { page, wx, backend } = setup('staff-redeem', {
       roles: [],
       routes: (b) => {
-        b.on(...REDEEM, { status: 200, body: { roles: [role], staff: { id: 1, name: '王老师', role } } })
+        b.on(...REDEEM, { status: 200, body: { id: 1, name: '王老师', role } })
         b.on('POST', '/api/v1/auth/login', loginOK('t9', [role]))
       },
     })

@@ -10,11 +10,11 @@ const REVOKE = ['POST', '/api/v1/staff/stages/dorm/revoke']
 
 const STUDENT = sampleProgress().student
 const dorm = (over) => stage('dorm', '学生公寓管理中心', '后勤', over)
-const scanReply = (myStage, warnings) => {
+const scanReply = (myStage, warnings, canAct) => {
   const mine = myStage || dorm()
   const progress = sampleProgress()
   progress.stages = progress.stages.map((s) => (s.code === mine.code ? mine : s))
-  return { student: STUDENT, progress, my_stage: mine.code, can_act: true, warnings: warnings || [] }
+  return { student: STUDENT, progress, my_stage: mine.code, can_act: canAct !== false, warnings: warnings || [] }
 }
 
 // scanned returns a page that has loaded the staff profile and scanned a student.
@@ -25,7 +25,7 @@ async function scanned(opts) {
     wx: o.wx,
     routes: (b) => {
       b.on(...ME, { status: 200, body: STAFF_ME })
-      b.on(...SCAN, { status: 200, body: scanReply(o.myStage, o.warnings) })
+      b.on(...SCAN, { status: 200, body: scanReply(o.myStage, o.warnings, o.canAct) })
       b.on('POST', '/api/v1/auth/login', loginOK('t2', ['staff']))
       if (o.routes) o.routes(b)
     },
@@ -103,6 +103,22 @@ describe('staff-scan: scanning', () => {
   ])('actions offered for a %s stage', async (status, actions) => {
     const { page } = await scanned({ myStage: dorm({ status }) })
     expect(page.data.actions).toEqual(actions)
+    expect(page.data.canAct).toBe(true)
+  })
+
+  test('can_act false (a student out of scope): warnings shown, no action offered', async () => {
+    const warnings = ['该生属于外国语学院，不在你负责的学院（计算机学院）']
+    const { page } = await scanned({ myStage: dorm({ status: 'pending' }), warnings, canAct: false })
+    expect(page.data.canAct).toBe(false)
+    expect(page.data.warnings).toEqual(warnings)
+    expect(page.data.actions).toEqual({ canClear: false, canReject: false, canRevoke: false })
+  })
+
+  test('an admin (no my_stage) sees the progress with no stage to act on', async () => {
+    const { page } = await scanned({ routes: (b) => b.on(...SCAN, { status: 200, body: Object.assign(scanReply(), { my_stage: undefined }) }) })
+    expect(page.data.student.student_no).toBe('2021000001')
+    expect(page.data.myStage).toBeNull()
+    expect(page.data.actions).toEqual({ canClear: false, canReject: false, canRevoke: false })
   })
 })
 

@@ -8,7 +8,7 @@ const LIST = ['GET', '/api/v1/staff/stages/dorm/students']
 const BULK = ['POST', '/api/v1/staff/stages/dorm/bulk-clear']
 
 const row = (no, status, over) => Object.assign({ student_no: no, name: `学生${no}`, college: '计算机学院', campus: 'A', degree: 'master', status, reason: '', updated_at: '2026-06-01T00:00:00Z' }, over)
-const PAGE1 = { items: [row('1', 'pending'), row('2', 'rejected', { reason: '钥匙未还' }), row('3', 'cleared')], total: 45, page: 1, page_size: 20 }
+const PAGE1 = { batch: { id: 1, name: '2026研究生离校' }, items: [row('1', 'pending'), row('2', 'rejected', { reason: '钥匙未还' }), row('3', 'cleared')], total: 45, page: 1, page_size: 20 }
 
 async function loaded(opts) {
   const o = opts || {}
@@ -110,7 +110,7 @@ describe('staff-worklist: bulk clear', () => {
   test('confirm, send, summarise the failures, reload', async () => {
     const result = { changed: 1, unchanged: 0, failed: 1, results: [
       { row: 1, student_no: '1', changed: true, status: 'cleared' },
-      { row: 2, student_no: '2', changed: false, status: 'rejected', code: 'stage_locked', message: '需先完成导师环节' },
+      { row: 2, student_no: '2', changed: false, status: 'rejected', code: 'stage_locked', message: '「学生公寓管理中心」须先完成：导师' },
     ] }
     const { page, wx, backend } = await loaded({ routes: (b) => b.on(...BULK, { status: 200, body: result }) })
     page.onSelectAll()
@@ -119,6 +119,7 @@ describe('staff-worklist: bulk clear', () => {
     expect(backend.callsTo(...BULK)[0].data).toEqual({ student_nos: ['1', '2'] })
     expect(page.data.bulkResult.text).toBe('通过 1 人，无变化 0 人，失败 1 人')
     expect(page.data.bulkResult.failures.map((f) => f.student_no)).toEqual(['2'])
+    expect(page.data.bulkResult.notes).toEqual([])
     expect(backend.callsTo(...LIST)).toHaveLength(2)
     expect(page.data.selected).toEqual([])
     expect(page.data.submitting).toBe(false)
@@ -156,7 +157,20 @@ describe('staff-worklist: bulk clear', () => {
     expect(page.data.bulkResult.text).toBe('通过 2 人，无变化 0 人，失败 0 人')
   })
 
+  test('summarize: rows with a code failed; a message without a code is a note on an unchanged row', () => {
+    const res = { changed: 1, unchanged: 2, failed: 1, results: [
+      { row: 1, student_no: 'A1', changed: true, status: 'cleared' },
+      { row: 2, student_no: 'A2', changed: false, status: 'cleared', message: '已通过，无需重复办理' },
+      { row: 3, student_no: 'A1', changed: false, message: '与第 1 行重复，已按第 1 行办理' },
+      { row: 4, student_no: 'ZZ', changed: false, code: 'not_found', message: '学生不存在' },
+    ] }
+    const s = summarize(res)
+    expect(s.text).toBe('通过 1 人，无变化 2 人，失败 1 人')
+    expect(s.failures.map((r) => r.row)).toEqual([4])
+    expect(s.notes.map((r) => r.row)).toEqual([2, 3])
+  })
+
   test('summarize tolerates an empty answer', () => {
-    expect(summarize(null)).toEqual({ text: '通过 0 人，无变化 0 人，失败 0 人', failures: [] })
+    expect(summarize(null)).toEqual({ text: '通过 0 人，无变化 0 人，失败 0 人', failures: [], notes: [] })
   })
 })

@@ -1,13 +1,14 @@
 const { setup, outcomes } = require('../helpers/cases')
 const { shown, loginOK } = require('../helpers/wx')
 const { confirmedKeys } = require('../helpers/page').pageModule('supervisor-confirm')
+const { stage } = require('../helpers/fixtures')
 
 const LIST = ['GET', '/api/v1/supervisor/students']
 const CONFIRM = ['POST', '/api/v1/supervisor/students/2021000001/confirm']
 const ALL = ['instruments', 'equipment', 'funds', 'project', 'classified']
 
 const student = (over) => Object.assign({ student_no: '2021000001', name: '张伟', college: '计算机学院', degree: 'master', departure_type: 'graduated', status: 'pending', confirmed_items: [] }, over)
-const LIST_REPLY = { items: [student(), student({ student_no: '2021000002', name: '李娜', degree: 'doctor', status: 'cleared' })] }
+const LIST_REPLY = { batch: { id: 1, name: '2026研究生离校' }, items: [student(), student({ student_no: '2021000002', name: '李娜', degree: 'doctor', status: 'cleared', confirmed_items: ALL })] }
 
 describe('supervisor-students', () => {
   outcomes({
@@ -66,7 +67,8 @@ describe('supervisor-confirm: loading', () => {
 
   test.each([
     ['a list', ['funds', 'project'], ['funds', 'project']],
-    ['a map', { funds: true, project: false, classified: true }, ['funds', 'classified']],
+    ['all five, as after a confirmation', ['instruments', 'equipment', 'funds', 'project', 'classified'], ['instruments', 'equipment', 'funds', 'project', 'classified']],
+    ['an unknown key', ['funds', 'keys'], ['funds']],
     ['nothing', null, []],
   ])('confirmed_items as %s', (_n, input, want) => {
     expect(confirmedKeys(input)).toEqual(want)
@@ -87,7 +89,7 @@ describe('supervisor-confirm: confirming', () => {
     ctx.page.onChange({ detail: { value: ticked || ALL } })
     return ctx
   }
-  const cleared = { code: 'supervisor', name: '导师', status: 'cleared' }
+  const cleared = stage('supervisor', '导师', '导师', { status: 'cleared', source: 'staff', reason: '导师已逐项确认' })
 
   test('four of five ticked cannot be submitted', async () => {
     const { page, wx, backend } = await ready([{ status: 200, body: cleared }], ALL.slice(0, 4))

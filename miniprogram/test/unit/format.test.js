@@ -32,6 +32,19 @@ describe('format', () => {
     expect(fmt.sourceLabel('self_service')).toBe('线上自助申请')
     expect(fmt.roleLabel('supervisor')).toBe('导师')
   })
+
+  // Every channel the server records (domain.Channel) has a label.
+  test.each([
+    ['scan', '现场办理'],
+    ['bulk', '批量办理'],
+    ['confirm', '导师确认'],
+    ['admin', '管理员处理'],
+    ['integration', '系统数据同步'],
+    ['self_service', '线上自助申请'],
+    ['rule', '系统规则判定'],
+  ])('channelLabel(%p)', (channel, want) => {
+    expect(fmt.channelLabel(channel)).toBe(want)
+  })
 })
 
 describe('encoding', () => {

@@ -49,6 +49,13 @@ describe('buildProgressView', () => {
     expect(view.history[0]).toMatchObject({ stageName: '财务处', fromLabel: '待办理', toLabel: '已通过', atText: '2026-06-02 09:30', channelText: '系统数据同步' })
   })
 
+  test('a staff change is labelled by its channel, not as a source', () => {
+    const p = Object.assign({}, sampleProgress(), {
+      history: [{ stage: 'dorm', from: 'pending', to: 'cleared', reason: '', at: '2026-06-03T02:00:00Z', channel: 'scan' }],
+    })
+    expect(buildProgressView(p).history[0]).toMatchObject({ stageName: '学生公寓管理中心', channelText: '现场办理' })
+  })
+
   test('student labels', () => {
     expect(view.student).toMatchObject({ campusLabel: 'A区', degreeLabel: '硕士', departureLabel: '毕业' })
   })

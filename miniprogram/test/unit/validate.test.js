@@ -15,6 +15,8 @@ describe('checkBinding', () => {
     ['name blank', { ...good, name: '   ' }, { name: '请输入姓名' }],
     ['student_no missing', { ...good, student_no: '' }, { student_no: '请输入学号' }],
     ['student_no odd', { ...good, student_no: '2021-01' }, { student_no: '学号格式不正确' }],
+    ['student_no short, as the server allows', { ...good, student_no: 'A1' }, {}],
+    ['student_no longer than 20', { ...good, student_no: '1'.repeat(21) }, { student_no: '学号格式不正确' }],
     ['everything missing', {}, { student_no: '请输入学号', name: '请输入姓名', id_last6: '请输入身份证后六位' }],
   ])('%s', (_name, form, want) => {
     expect(checkBinding(form).errors).toEqual(want)
