@@ -50,6 +50,15 @@ type errorBody struct {
 	BlockedBy []string `json:"blocked_by,omitempty"`
 }
 
+// lockedBody is the envelope of stage_locked, which always carries
+// blocked_by, empty when nothing but the data itself is missing (the
+// library's online application).
+type lockedBody struct {
+	Code      string   `json:"code"`
+	Message   string   `json:"message"`
+	BlockedBy []string `json:"blocked_by"`
+}
+
 // internalBody is the envelope for anything that is not a caller's mistake.
 func internalBody() errorBody {
 	return errorBody{Code: string(domain.CodeInternal), Message: internalMessage}
@@ -85,6 +94,11 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 	if c.Writer.Written() {
 		// Too late for an envelope; the log line above is all we can do.
 		c.Abort()
+		return
+	}
+	if body.Code == string(domain.CodeStageLocked) {
+		c.AbortWithStatusJSON(status, lockedBody{Code: body.Code, Message: body.Message,
+			BlockedBy: append([]string{}, body.BlockedBy...)})
 		return
 	}
 	c.AbortWithStatusJSON(status, body)

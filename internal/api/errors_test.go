@@ -82,6 +82,11 @@ func TestWriteError(t *testing.T) {
 				BlockedBy: []string{"supervisor", "college_secretary"}},
 		},
 		{
+			name: "stage locked without blocking stages still has blocked_by", wantStatus: 409,
+			err:  &domain.Error{Code: domain.CodeStageLocked, Message: "暂不能网上申请离校"},
+			want: errorBody{Code: "stage_locked", Message: "暂不能网上申请离校"},
+		},
+		{
 			name:       "wrapped domain error",
 			err:        fmt.Errorf("get student: %w", domain.ErrNotFound),
 			wantStatus: 404, want: errorBody{Code: "not_found", Message: "记录不存在"},
@@ -140,8 +145,8 @@ func TestWriteError(t *testing.T) {
 			if strings.Contains(w.Body.String(), "10.0.0.5") || strings.Contains(w.Body.String(), "SELECT") {
 				t.Errorf("body leaks the cause: %s", w.Body.String())
 			}
-			if len(tt.want.BlockedBy) == 0 && strings.Contains(w.Body.String(), "blocked_by") {
-				t.Errorf("blocked_by present though empty: %s", w.Body.String())
+			if locked := tt.want.Code == "stage_locked"; locked != strings.Contains(w.Body.String(), `"blocked_by":[`) {
+				t.Errorf("blocked_by must be present exactly for stage_locked: %s", w.Body.String())
 			}
 			if after {
 				t.Error("handler chain was not aborted")

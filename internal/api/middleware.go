@@ -123,10 +123,3 @@ func noRoute(c *gin.Context) {
 		Code: string(domain.CodeNotFound), Message: "接口不存在",
 	})
 }
-
-// noMethod answers a known path called with the wrong method.
-func noMethod(c *gin.Context) {
-	c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{
-		Code: string(domain.CodeInvalidArgument), Message: "不支持的请求方法",
-	})
-}

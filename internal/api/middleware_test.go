@@ -140,7 +140,7 @@ func TestNoRouteAndNoMethod(t *testing.T) {
 		wantAllow  string
 	}{
 		{"unknown path", http.MethodGet, "/api/v1/nope", 404, "not_found", "接口不存在", ""},
-		{"wrong method", http.MethodDelete, "/things", 405, "invalid_argument", "不支持的请求方法", "GET"},
+		{"wrong method", http.MethodDelete, "/things", 404, "not_found", "接口不存在", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

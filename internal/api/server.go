@@ -69,7 +69,9 @@ func newEngine(log *slog.Logger, m *Metrics) *gin.Engine {
 	// gin's mode is a process-wide atomic; setting it again is harmless.
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
-	e.HandleMethodNotAllowed = true
+	// A known path with an unknown method is an unknown route: 404
+	// not_found, inside the code → status table (405 has no code there).
+	e.HandleMethodNotAllowed = false
 	e.ContextWithFallback = true
 	// Only a proxy on this host may set X-Forwarded-For / X-Real-IP.
 	_ = e.SetTrustedProxies([]string{"127.0.0.1", "::1"})
@@ -80,7 +82,6 @@ func newEngine(log *slog.Logger, m *Metrics) *gin.Engine {
 	}
 	e.Use(accessLog(log), recovery(log))
 	e.NoRoute(noRoute)
-	e.NoMethod(noMethod)
 	if m != nil && m.gatherer != nil {
 		e.GET("/metrics", gin.WrapH(m.Handler(m.gatherer)))
 	}

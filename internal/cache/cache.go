@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,6 +23,8 @@ type Cache interface {
 	MGet(ctx context.Context, keys ...string) ([][]byte, error)
 	Set(ctx context.Context, key string, val []byte, ttl time.Duration) error
 	Del(ctx context.Context, keys ...string) error
+	// Incr adds one to a counter and returns it; a new counter lives for ttl.
+	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
 	// SetNX sets key only if it does not exist and reports whether it did.
 	SetNX(ctx context.Context, key string, val []byte, ttl time.Duration) (bool, error)
 	// Chain returns the value of key and, in the same round trip, the values
@@ -102,6 +105,20 @@ func (r *Redis) Del(ctx context.Context, keys ...string) error {
 		return nil
 	}
 	return r.rdb.Del(ctx, r.keys(keys)...).Err()
+}
+
+// Incr implements Cache.
+func (r *Redis) Incr(ctx context.Context, key string, ttl time.Duration) (int64, error) {
+	var n *redis.IntCmd
+	_, err := r.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		n = p.Incr(ctx, r.prefix+key)
+		p.ExpireNX(ctx, r.prefix+key, ttl)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n.Val(), nil
 }
 
 // SetNX implements Cache.
@@ -210,6 +227,23 @@ func (m *Memory) Del(_ context.Context, keys ...string) error {
 	return nil
 }
 
+// Incr implements Cache.
+func (m *Memory) Incr(_ context.Context, key string, ttl time.Duration) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.m[key]
+	n := int64(0)
+	if ok && (e.exp.IsZero() || time.Now().Before(e.exp)) {
+		n, _ = strconv.ParseInt(string(e.val), 10, 64)
+	} else {
+		e = memEntry{exp: expiry(ttl)}
+	}
+	n++
+	e.val = []byte(strconv.FormatInt(n, 10))
+	m.m[key] = e
+	return n, nil
+}
+
 // SetNX implements Cache.
 func (m *Memory) SetNX(_ context.Context, key string, val []byte, ttl time.Duration) (bool, error) {
 	m.mu.Lock()
@@ -304,6 +338,12 @@ func (g *Guarded) Set(ctx context.Context, key string, val []byte, ttl time.Dura
 // Del implements Cache.
 func (g *Guarded) Del(ctx context.Context, keys ...string) error {
 	return g.call(ctx, func(ctx context.Context) error { return g.c.Del(ctx, keys...) })
+}
+
+// Incr implements Cache.
+func (g *Guarded) Incr(ctx context.Context, key string, ttl time.Duration) (n int64, err error) {
+	err = g.call(ctx, func(ctx context.Context) error { n, err = g.c.Incr(ctx, key, ttl); return err })
+	return n, err
 }
 
 // SetNX implements Cache.

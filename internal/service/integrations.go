@@ -79,6 +79,9 @@ func (s *Service) PushRecords(ctx context.Context, system string, h http.Header,
 		}
 		return RecordsResult{}, err
 	}
+	if err := s.limit(ctx, "push:"+key.ID, pushLimit, "推送过于频繁，请稍后再试（每个密钥每分钟最多 120 次）"); err != nil {
+		return RecordsResult{}, err
+	}
 	now := s.now()
 	recs, bad, err := parsePush(system, body, now)
 	if err != nil {
