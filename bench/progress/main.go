@@ -30,10 +30,11 @@ import (
 func main() {
 	bin := flag.String("bin", "bin/lixiao", "server binary")
 	conns := flag.Int("c", 64, "concurrent connections")
-	dur := flag.Duration("d", 8*time.Second, "duration of each load")
+	dur := flag.Duration("d", 2*time.Second, "duration of each load in a round")
+	rounds := flag.Int("rounds", 5, "rounds of baseline then progress, interleaved so drift hits both")
 	redisAddr := flag.String("redis", "127.0.0.1:6379", "Redis address for the server's cache; empty for in-process")
 	flag.Parse()
-	if err := run(*bin, *conns, *dur, *redisAddr); err != nil {
+	if err := run(*bin, *conns, *dur, *rounds, *redisAddr); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -48,7 +49,7 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-func run(bin string, conns int, dur time.Duration, redisAddr string) error {
+func run(bin string, conns int, dur time.Duration, rounds int, redisAddr string) error {
 	addr, err := freeAddr()
 	if err != nil {
 		return err
@@ -88,13 +89,21 @@ func run(bin string, conns int, dur time.Duration, redisAddr string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("server: %s, sqlite, cache %s; %d students logged in; %d connections, %v per load\n",
-		bin, cacheDesc, len(tokens), conns, dur)
+	fmt.Printf("server: %s, sqlite, cache %s; %d students logged in; %d connections; %d rounds of %v each; clients accept gzip\n",
+		bin, cacheDesc, len(tokens), conns, rounds, dur)
 	// Warm up both paths (and the progress cache).
 	load(client, base+"/livez", nil, conns, time.Second)
 	load(client, base+"/api/v1/me/progress", tokens, conns, time.Second)
-	baseline := load(client, base+"/livez", nil, conns, dur)
-	progress := load(client, base+"/api/v1/me/progress", tokens, conns, dur)
+	var baseline, progress result
+	for i := range rounds {
+		b := load(client, base+"/livez", nil, conns, dur)
+		p := load(client, base+"/api/v1/me/progress", tokens, conns, dur)
+		fmt.Printf("round %d: baseline %6.0f req/s, progress %6.0f req/s, ratio %.2f\n", i+1, b.rps, p.rps, p.rps/b.rps)
+		baseline.merge(b)
+		progress.merge(p)
+	}
+	baseline.finish()
+	progress.finish()
 	fmt.Printf("%-28s %10s %9s %9s %9s %7s\n", "endpoint", "req/s", "p50", "p99", "max", "errors")
 	baseline.print("GET /livez (baseline)")
 	progress.print("GET /api/v1/me/progress")
@@ -163,6 +172,24 @@ type result struct {
 	rps           float64
 	p50, p99, max time.Duration
 	n, errs       int64
+	lat           []time.Duration
+	elapsed       time.Duration
+}
+
+// merge adds another load's requests to r; finish computes the totals.
+func (r *result) merge(o result) {
+	r.n += o.n
+	r.errs += o.errs
+	r.elapsed += o.elapsed
+	r.lat = append(r.lat, o.lat...)
+}
+
+func (r *result) finish() {
+	slices.Sort(r.lat)
+	r.rps = float64(r.n) / r.elapsed.Seconds()
+	if len(r.lat) > 0 {
+		r.p50, r.p99, r.max = r.lat[len(r.lat)/2], r.lat[len(r.lat)*99/100], r.lat[len(r.lat)-1]
+	}
 }
 
 func (r result) print(name string) {
@@ -183,6 +210,8 @@ func load(client *http.Client, url string, tokens []string, conns int, dur time.
 		go func() {
 			defer wg.Done()
 			req, _ := http.NewRequest(http.MethodGet, url, nil)
+			// Like the mini-program, accept gzip; the bytes are read as sent.
+			req.Header.Set("Accept-Encoding", "gzip")
 			if len(tokens) > 0 {
 				req.Header.Set("Authorization", "Bearer "+tokens[i%len(tokens)])
 			}
@@ -209,10 +238,7 @@ func load(client *http.Client, url string, tokens []string, conns int, dur time.
 	for _, l := range lat {
 		all = append(all, l...)
 	}
-	slices.Sort(all)
-	r := result{n: n.Load(), errs: errs.Load(), rps: float64(n.Load()) / elapsed.Seconds()}
-	if len(all) > 0 {
-		r.p50, r.p99, r.max = all[len(all)/2], all[len(all)*99/100], all[len(all)-1]
-	}
+	r := result{n: n.Load(), errs: errs.Load(), lat: all, elapsed: elapsed}
+	r.finish()
 	return r
 }

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/lixiao/lixiao/internal/domain"
 	"github.com/lixiao/lixiao/internal/qrtoken"
+	"github.com/lixiao/lixiao/internal/service"
 )
 
 // queryID parses an optional positive integer query parameter.
@@ -39,12 +41,12 @@ func (s *Server) myProgress(c *gin.Context) {
 		writeError(c, s.log, err)
 		return
 	}
-	body, err := s.svc.MyProgress(c.Request.Context(), principal(c), batch)
+	doc, err := s.svc.MyProgress(c.Request.Context(), principal(c), batch)
 	if err != nil {
 		writeError(c, s.log, err)
 		return
 	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+	writeDocument(c, doc)
 }
 
 type qrResponse struct {
@@ -92,4 +94,30 @@ func (s *Server) libraryApply(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, st)
+}
+
+// writeDocument sends a JSON document, compressed when the client accepts
+// gzip and a compressed form is kept (the progress: about 6.6 KB, 1.5 KB
+// compressed, read on every pull-to-refresh).
+func writeDocument(c *gin.Context, doc service.Document) {
+	c.Header("Vary", "Accept-Encoding")
+	if doc.Gzip != nil && acceptsGzip(c.GetHeader("Accept-Encoding")) {
+		c.Header("Content-Encoding", "gzip")
+		c.Data(http.StatusOK, "application/json; charset=utf-8", doc.Gzip)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", doc.JSON)
+}
+
+// acceptsGzip reads an Accept-Encoding header: gzip listed and not q=0.
+func acceptsGzip(h string) bool {
+	for _, part := range strings.Split(h, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			continue
+		}
+		q := strings.ReplaceAll(params, " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
 }

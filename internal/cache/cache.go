@@ -48,6 +48,9 @@ func Link(linked []string, val []byte) []byte {
 	return append(b, val...)
 }
 
+// Unlink separates a value stored for Chain into its linked keys and the rest.
+func Unlink(v []byte) (keys []string, rest []byte) { return splitLinked(v) }
+
 // splitLinked separates a Chain value into its linked keys and the rest.
 func splitLinked(v []byte) (keys []string, rest []byte) {
 	i := bytes.IndexByte(v, '\n')

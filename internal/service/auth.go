@@ -1,6 +1,7 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -138,15 +139,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	}
 	hash := hashToken(token)
 	now := s.now()
-	if val, linked, err := s.cache.Chain(ctx, sessionKey(hash)); err == nil && val != nil {
-		var p Principal
-		if json.Unmarshal(val, &p) == nil {
-			if !now.Before(p.ExpiresAt) {
-				return Principal{}, errSession
-			}
-			p.TokenHash, p.linked = hash, linked
-			return p, nil
+	if p, ok := s.cachedPrincipal(ctx, hash); ok {
+		if !now.Before(p.ExpiresAt) {
+			return Principal{}, errSession
 		}
+		return p, nil
 	}
 	se, err := s.store.Session(ctx, hash)
 	if err != nil {
@@ -171,6 +168,65 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 		_ = s.cache.Set(ctx, sessionKey(hash), cache.Link(linked, b), ttl)
 	}
 	return p, nil
+}
+
+// cachedPrincipal reads a session's cached principal together with the
+// student's progress version, in one cache round trip. This instance
+// remembers which version key each session links to, so it can ask for
+// both with a plain MGET; it checks the cached value still links to that
+// key, and otherwise (a first request here, or a changed principal) lets
+// the cache follow the link itself (Chain).
+func (s *Service) cachedPrincipal(ctx context.Context, hash string) (Principal, bool) {
+	key := sessionKey(hash)
+	if seen, ok := s.sessions.get(hash); ok {
+		keys := []string{key}
+		if seen.vkey != "" {
+			keys = append(keys, seen.vkey)
+		}
+		vals, err := s.cache.MGet(ctx, keys...)
+		if err != nil {
+			return Principal{}, false
+		}
+		if vals[0] == nil {
+			return Principal{}, false
+		}
+		linked, raw := cache.Unlink(vals[0])
+		if (len(linked) == 0 && seen.vkey == "") || (len(linked) == 1 && linked[0] == seen.vkey) {
+			if p, ok := s.decodePrincipal(hash, raw, seen); ok {
+				p.linked = vals[1:]
+				return p, true
+			}
+		}
+	}
+	raw, linked, err := s.cache.Chain(ctx, key)
+	if err != nil || raw == nil {
+		return Principal{}, false
+	}
+	p, ok := s.decodePrincipal(hash, raw, seenSession{})
+	if !ok {
+		return Principal{}, false
+	}
+	p.linked = linked
+	return p, true
+}
+
+// decodePrincipal parses a cached principal, reusing this instance's last
+// parse of the very same bytes.
+func (s *Service) decodePrincipal(hash string, raw []byte, seen seenSession) (Principal, bool) {
+	if seen.raw != nil && bytes.Equal(seen.raw, raw) {
+		return seen.p, true
+	}
+	var p Principal
+	if json.Unmarshal(raw, &p) != nil {
+		return Principal{}, false
+	}
+	p.TokenHash = hash
+	seen = seenSession{raw: bytes.Clone(raw), p: p}
+	if p.StudentNo != "" {
+		seen.vkey = versionKey(p.BatchID, p.StudentNo)
+	}
+	s.sessions.put(hash, seen)
+	return p, true
 }
 
 // principalOf works out the roles of a session's WeChat account.

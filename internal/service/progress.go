@@ -106,9 +106,9 @@ func viewOf(p domain.Progress) ProgressView {
 
 // MyProgress is the calling student's progress as JSON, in batchID or,
 // with batchID 0, their newest batch.
-func (s *Service) MyProgress(ctx context.Context, p Principal, batchID int64) ([]byte, error) {
+func (s *Service) MyProgress(ctx context.Context, p Principal, batchID int64) (Document, error) {
 	if !p.Has(domain.RoleStudent) {
-		return nil, errNotBound
+		return Document{}, errNotBound
 	}
 	if (batchID == 0 || batchID == p.BatchID) && len(p.linked) == 1 {
 		return s.progressAt(ctx, p.BatchID, p.StudentNo, p.linked[0])
@@ -116,7 +116,7 @@ func (s *Service) MyProgress(ctx context.Context, p Principal, batchID int64) ([
 	if batchID == 0 {
 		batchID = p.BatchID
 	}
-	return s.progressJSON(ctx, batchID, p.StudentNo)
+	return s.progressDoc(ctx, batchID, p.StudentNo)
 }
 
 var errNotBound = domain.Errorf(domain.CodeForbidden, "请先绑定学号")
@@ -127,9 +127,15 @@ var errNotBound = domain.Errorf(domain.CodeForbidden, "请先绑定学号")
 // built before a change is never served after it, on any instance. When
 // the cache is down or slow the progress is built from the database.
 func (s *Service) progressJSON(ctx context.Context, batchID int64, studentNo string) ([]byte, error) {
+	doc, err := s.progressDoc(ctx, batchID, studentNo)
+	return doc.JSON, err
+}
+
+func (s *Service) progressDoc(ctx context.Context, batchID int64, studentNo string) (Document, error) {
 	vals, err := s.cache.MGet(ctx, versionKey(batchID, studentNo))
 	if err != nil {
-		return s.buildProgressJSON(ctx, batchID, studentNo)
+		body, err := s.buildProgressJSON(ctx, batchID, studentNo)
+		return Document{JSON: body}, err
 	}
 	return s.progressAt(ctx, batchID, studentNo, vals[0])
 }
@@ -137,41 +143,41 @@ func (s *Service) progressJSON(ctx context.Context, batchID int64, studentNo str
 // progressAt serves the progress whose current version the cache just
 // gave: from this instance's memory, else the shared cache, else the
 // database. A missing version is created first.
-func (s *Service) progressAt(ctx context.Context, batchID int64, studentNo string, version []byte) ([]byte, error) {
+func (s *Service) progressAt(ctx context.Context, batchID int64, studentNo string, version []byte) (Document, error) {
 	if version == nil {
 		vkey := versionKey(batchID, studentNo)
-		if _, err := s.cache.SetNX(ctx, vkey, newVersion(), versionTTL); err != nil {
-			return s.buildProgressJSON(ctx, batchID, studentNo)
+		_, err := s.cache.SetNX(ctx, vkey, newVersion(), versionTTL)
+		var vals [][]byte
+		if err == nil {
+			vals, err = s.cache.MGet(ctx, vkey)
 		}
-		vals, err := s.cache.MGet(ctx, vkey)
 		if err != nil || vals[0] == nil {
-			return s.buildProgressJSON(ctx, batchID, studentNo)
+			body, err := s.buildProgressJSON(ctx, batchID, studentNo)
+			return Document{JSON: body}, err
 		}
 		version = vals[0]
 	}
 	pkey := progressKey(batchID, studentNo)
-	if body, ok := s.memo.get(pkey, version); ok {
-		return body, nil
+	if doc, ok := s.memo.get(pkey, version); ok {
+		return doc, nil
 	}
 	vals, cerr := s.cache.MGet(ctx, pkey)
 	if cerr == nil && vals[0] != nil {
 		v := vals[0]
 		if i := bytes.IndexByte(v, '\n'); i > 0 && bytes.Equal(v[:i], version) {
-			s.memo.put(pkey, version, v[i+1:])
-			return v[i+1:], nil
+			return s.memo.put(pkey, version, v[i+1:]), nil
 		}
 	}
 	body, err := s.buildProgressJSON(ctx, batchID, studentNo)
 	if err != nil {
-		return nil, err
+		return Document{}, err
 	}
 	if cerr == nil {
 		entry := make([]byte, 0, len(version)+1+len(body))
 		entry = append(append(append(entry, version...), '\n'), body...)
 		_ = s.cache.Set(ctx, pkey, entry, s.opt.ProgressTTL)
 	}
-	s.memo.put(pkey, version, body)
-	return body, nil
+	return s.memo.put(pkey, version, body), nil
 }
 
 func (s *Service) buildProgress(ctx context.Context, batchID int64, studentNo string) (domain.Progress, error) {

@@ -63,7 +63,8 @@ type Service struct {
 	// wake tells the local notification dispatcher that events were committed.
 	wake func()
 
-	memo *memo // this instance's copies of current progress
+	memo     *memo        // this instance's copies of current progress
+	sessions *sessionMemo // this instance's hints about the sessions it served
 
 	batchMu sync.RWMutex
 	batches map[int64]domain.Batch // batches never change once created
@@ -84,7 +85,7 @@ func New(st *store.DB, c cache.Cache, wx wechat.Client, opt Options, log *slog.L
 	}
 	s := &Service{store: st, cache: c, wx: wx, opt: opt, log: log, now: time.Now,
 		qr: qrtoken.NewSigner([]byte(opt.Secret), opt.QRTTL, nil), admins: map[string]bool{},
-		batches: map[int64]domain.Batch{}, memo: newMemo(50_000), retry: map[string]bool{}, retryDel: map[string]bool{}, wake: func() {}}
+		batches: map[int64]domain.Batch{}, memo: newMemo(50_000), sessions: newSessionMemo(50_000), retry: map[string]bool{}, retryDel: map[string]bool{}, wake: func() {}}
 	s.signed = signing.NewVerifier(opt.IntegrationKeys, st, 0, func() time.Time { return s.now() })
 	for _, id := range opt.AdminOpenIDs {
 		if id = strings.TrimSpace(id); id != "" {
