@@ -92,7 +92,7 @@ func (s *Service) Login(ctx context.Context, code string) (Login, error) {
 		}
 		return Login{}, &domain.Error{Code: domain.CodeUnavailable, Message: "微信服务暂时不可用，请稍后再试", Err: err}
 	}
-	if err := s.limit(ctx, "login:"+sess.OpenID, loginLimit, "登录过于频繁，请一分钟后再试"); err != nil {
+	if err := s.limit(ctx, "login:"+sess.OpenID, s.opt.LoginLimit, "登录过于频繁，请一分钟后再试"); err != nil {
 		return Login{}, err
 	}
 	now := s.now()

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -79,7 +80,7 @@ func (s *Service) PushRecords(ctx context.Context, system string, h http.Header,
 		}
 		return RecordsResult{}, err
 	}
-	if err := s.limit(ctx, "push:"+key.ID, pushLimit, "推送过于频繁，请稍后再试（每个密钥每分钟最多 120 次）"); err != nil {
+	if err := s.limit(ctx, "push:"+key.ID, s.opt.PushLimit, fmt.Sprintf("推送过于频繁，请稍后再试（每个密钥每分钟最多 %d 次）", s.opt.PushLimit)); err != nil {
 		return RecordsResult{}, err
 	}
 	now := s.now()

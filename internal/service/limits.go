@@ -8,13 +8,14 @@ import (
 	"github.com/lixiao/lixiao/internal/domain"
 )
 
-// Limits on attempts that cost the university something: a WeChat login
-// spends the user's code2session quota (WeChat allows 100 a minute), and a
-// signed push can carry thousands of records.
+// Default limits on attempts that cost the university something: a WeChat
+// login spends the user's code2session quota (WeChat allows 100 a minute),
+// and a runaway integration could flood the outbox. A finance system that
+// pushes every payment as it happens stays far below 100 pushes a second.
 const (
-	loginLimit  = 30 // per WeChat account and minute
-	pushLimit   = 120
-	limitWindow = time.Minute
+	defaultLoginLimit = 30   // per WeChat account and minute
+	defaultPushLimit  = 6000 // per integration key and minute
+	limitWindow       = time.Minute
 )
 
 // limit counts an attempt of who in a fixed one-minute window shared by

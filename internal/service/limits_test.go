@@ -10,7 +10,7 @@ import (
 // other accounts are not affected.
 func TestLogin_RateLimited(t *testing.T) {
 	h := newHarness(t, "sqlite")
-	for i := range loginLimit {
+	for i := range defaultLoginLimit {
 		if _, err := h.svc.Login(h.ctx, "busy-user"); err != nil {
 			t.Fatalf("login %d: %v", i+1, err)
 		}
@@ -22,12 +22,13 @@ func TestLogin_RateLimited(t *testing.T) {
 	}
 }
 
-// Each integration key may push 120 times a minute.
+// Each integration key may push PushLimit times a minute (here 20).
 func TestPush_RateLimited(t *testing.T) {
 	h := newHarness(t, "sqlite")
 	h.enableKeys()
+	h.svc.opt.PushLimit = 20
 	body := `{"records":[{"student_no":"S001","as_of":"2026-06-01T08:00:00+08:00","owed_cents":0}]}`
-	for i := range pushLimit {
+	for i := range h.svc.opt.PushLimit {
 		if _, err := h.push("finance", body); err != nil {
 			t.Fatalf("push %d: %v", i+1, err)
 		}

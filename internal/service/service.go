@@ -37,6 +37,9 @@ type Options struct {
 	Stages []domain.StageDef
 	// SubscribeTemplates are the mini-program templates students may accept.
 	SubscribeTemplates []Template
+	// LoginLimit and PushLimit cap logins per WeChat account and signed
+	// pushes per key, per minute; zero means the defaults (30 and 6000).
+	LoginLimit, PushLimit int64
 	// IntegrationKeys are the credentials of the systems that push records
 	// (LIXIAO_INTEGRATION_KEYS); none means every push is refused.
 	IntegrationKeys []signing.Key
@@ -79,6 +82,12 @@ type Service struct {
 func New(st *store.DB, c cache.Cache, wx wechat.Client, opt Options, log *slog.Logger) *Service {
 	if opt.SessionTTL == 0 {
 		opt.SessionTTL = 30 * 24 * time.Hour
+	}
+	if opt.LoginLimit == 0 {
+		opt.LoginLimit = defaultLoginLimit
+	}
+	if opt.PushLimit == 0 {
+		opt.PushLimit = defaultPushLimit
 	}
 	if opt.ProgressTTL == 0 {
 		opt.ProgressTTL = 30 * time.Second
