@@ -3,9 +3,7 @@ package cache_test
 import (
 	"bytes"
 	"context"
-	"io"
 	"log/slog"
-	"net"
 	"testing"
 	"time"
 
@@ -75,21 +73,7 @@ func TestCache(t *testing.T) {
 // A hung Redis costs a caller the time budget, not more, and the outage is
 // logged once however often it is hit.
 func TestGuard(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { _, _ = io.Copy(io.Discard, c) }() // read, never answer
-		}
-	}()
-	rdb := redis.NewClient(&redis.Options{Addr: ln.Addr().String(), ContextTimeoutEnabled: true, MaxRetries: -1})
+	rdb := redis.NewClient(&redis.Options{Addr: storetest.HungServer(t), ContextTimeoutEnabled: true, MaxRetries: -1})
 	defer rdb.Close()
 	var logs bytes.Buffer
 	g := cache.Guard(cache.NewRedis(rdb, ""), 50*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)))

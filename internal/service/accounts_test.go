@@ -10,7 +10,7 @@ import (
 
 func TestCreateAccountValidation(t *testing.T) {
 	eachDB(t, func(t *testing.T, h *harness) {
-		admin := h.admin()
+		admin := h.adminPrincipal()
 		tests := []struct {
 			name string
 			r    AccountRequest
@@ -67,7 +67,7 @@ func TestCreateAccountValidation(t *testing.T) {
 
 func TestInviteLifecycle(t *testing.T) {
 	eachDB(t, func(t *testing.T, h *harness) {
-		admin := h.admin()
+		admin := h.adminPrincipal()
 		inv, err := h.svc.CreateAccount(h.ctx, admin, AccountRequest{Name: "李老师", Role: domain.RoleStaff, Stage: domain.StageDorm})
 		if err != nil {
 			t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 
 func TestCreateBatch(t *testing.T) {
 	eachDB(t, func(t *testing.T, h *harness) {
-		admin := h.admin()
+		admin := h.adminPrincipal()
 		tests := []struct {
 			name string
 			r    BatchRequest
@@ -54,7 +54,7 @@ func TestCreateBatch(t *testing.T) {
 
 func TestAuditAndStudentProgress(t *testing.T) {
 	eachDB(t, func(t *testing.T, h *harness) {
-		admin := h.admin()
+		admin := h.adminPrincipal()
 		dorm := h.staff("wx-dorm", domain.RoleStaff, domain.StageDorm, "", "")
 		for _, no := range []string{"S001", "S002"} {
 			if _, err := h.svc.ClearStage(h.ctx, dorm, domain.StageDorm, StageRequest{StudentNo: no, Reason: "钥匙已还"}); err != nil {

@@ -55,7 +55,7 @@ func TestBulkClear(t *testing.T) {
 		_, err = h.svc.BulkClear(h.ctx, dorm, domain.StageDorm, BulkRequest{BatchID: 999, Rows: BulkRowsOf([]string{"S001"})})
 		wantCode(t, err, domain.CodeNotFound)
 		// Hospital is not applicable to students without a reported debt.
-		res, err = h.svc.BulkClear(h.ctx, h.admin(), domain.StageHospital, BulkRequest{Rows: BulkRowsOf([]string{"S001"})})
+		res, err = h.svc.BulkClear(h.ctx, h.adminPrincipal(), domain.StageHospital, BulkRequest{Rows: BulkRowsOf([]string{"S001"})})
 		if err != nil || res.Results[0].Message != "该生无需办理此环节" || res.Results[0].Status != "not_applicable" || res.Unchanged != 1 {
 			t.Fatalf("not applicable row = %+v, %v", res, err)
 		}
@@ -134,11 +134,11 @@ func TestWorklist(t *testing.T) {
 				[]string{"S001:pending", "S003:pending"}, 2, ""},
 			{"page 2 of size 2", dorm, domain.StageDorm, WorklistQuery{Page: 2, PageSize: 2}, []string{"S003:pending"}, 3, ""},
 			{"campus filter", dorm, domain.StageDorm, WorklistQuery{Campus: domain.CampusB}, []string{"S003:pending"}, 1, ""},
-			{"admin with a college filter", h.admin(), domain.StageDorm, WorklistQuery{College: "外国语学院"}, []string{"S003:pending"}, 1, ""},
+			{"admin with a college filter", h.adminPrincipal(), domain.StageDorm, WorklistQuery{College: "外国语学院"}, []string{"S003:pending"}, 1, ""},
 			{"bad status", dorm, domain.StageDorm, WorklistQuery{Status: "done"}, nil, 0, domain.CodeInvalidArgument},
 			{"page too large", dorm, domain.StageDorm, WorklistQuery{PageSize: 501}, nil, 0, domain.CodeInvalidArgument},
 			{"unknown batch", dorm, domain.StageDorm, WorklistQuery{BatchID: 999}, nil, 0, domain.CodeNotFound},
-			{"unknown stage", h.admin(), "nope", WorklistQuery{}, nil, 0, domain.CodeNotFound},
+			{"unknown stage", h.adminPrincipal(), "nope", WorklistQuery{}, nil, 0, domain.CodeNotFound},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

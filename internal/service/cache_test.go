@@ -84,25 +84,11 @@ func TestOneChangePath(t *testing.T) {
 // A student must never get an error because Redis is down or slow: progress
 // comes from the database, and the outage is logged once.
 func TestProgress_RedisDownOrSlow(t *testing.T) {
-	// A listener that accepts connections and never answers: a hung Redis.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
-		}
-	}()
+	hung := storetest.HungServer(t)
 	dead, _ := net.Listen("tcp", "127.0.0.1:0")
 	deadAddr := dead.Addr().String()
 	dead.Close()
-	for name, addr := range map[string]string{"slow": ln.Addr().String(), "down": deadAddr} {
+	for name, addr := range map[string]string{"slow": hung, "down": deadAddr} {
 		t.Run(name, func(t *testing.T) {
 			rdb := redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true, MaxRetries: -1,
 				DialTimeout: 200 * time.Millisecond})

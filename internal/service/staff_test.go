@@ -12,12 +12,6 @@ import (
 	"github.com/lixiao/lixiao/internal/store"
 )
 
-func (h *harness) admin() Principal {
-	h.t.Helper()
-	_, p := h.login("admin-openid")
-	return p
-}
-
 func (h *harness) audit(no string) []domain.AuditEntry {
 	h.t.Helper()
 	es, err := h.db.Audit(h.ctx, store.AuditFilter{StudentNo: no})
@@ -45,7 +39,7 @@ func TestStageScope(t *testing.T) {
 			"workgroup-cs":    h.staff("wx-wg-cs", domain.RoleStaff, domain.StageCollegeWorkgroup, "计算机学院", ""),
 			"workgroup-lang":  h.staff("wx-wg-fl", domain.RoleStaff, domain.StageCollegeWorkgroup, "外国语学院", ""),
 			"supervisor-T001": h.staff("wx-t1", domain.RoleSupervisor, "", "", "T001"),
-			"admin":           h.admin(),
+			"admin":           h.adminPrincipal(),
 			"student":         h.student("S002"),
 		}
 		tests := []struct {
@@ -142,7 +136,7 @@ func TestStageLifecycle(t *testing.T) {
 		}
 
 		// An admin's change is recorded as the admin's.
-		if _, err := h.svc.ClearStage(h.ctx, h.admin(), domain.StageDorm, StageRequest{StudentNo: "S001"}); err != nil {
+		if _, err := h.svc.ClearStage(h.ctx, h.adminPrincipal(), domain.StageDorm, StageRequest{StudentNo: "S001"}); err != nil {
 			t.Fatal(err)
 		}
 		if e := h.audit("S001")[0]; e.Source != domain.SourceAdmin || e.Channel != domain.ChannelAdmin || e.ActorRole != domain.RoleAdmin {
@@ -155,7 +149,7 @@ func TestStageLifecycle(t *testing.T) {
 // every other stage, and the error names exactly the missing ones.
 func TestPrerequisites(t *testing.T) {
 	eachDB(t, func(t *testing.T, h *harness) {
-		admin := h.admin()
+		admin := h.adminPrincipal()
 		sec := h.staff("wx-sec", domain.RoleStaff, domain.StageCollegeSecretary, "计算机学院", "")
 		final := h.staff("wx-final", domain.RoleStaff, domain.StageGradOffice, "", "")
 		locked := func(err error, want ...domain.StageCode) {
@@ -262,7 +256,7 @@ func TestScan(t *testing.T) {
 			{"campus card sees the advice", card, "campus_card", true, []string{campusCardAdvice}},
 			{"another college looks but may not act", secFL, "college_secretary", false,
 				[]string{"该生属于计算机学院，不在你负责的学院（外国语学院）", "须先完成：导师"}},
-			{"admin", h.admin(), "", true, []string{}},
+			{"admin", h.adminPrincipal(), "", true, []string{}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

@@ -128,7 +128,7 @@ func TestConfirmationForm(t *testing.T) {
 		rare := Principal{Roles: []domain.Role{domain.RoleStudent}, StudentNo: "S009", BatchID: h.batch.ID}
 		_, _, err = h.svc.ConfirmationForm(h.ctx, rare)
 		wantCode(t, err, domain.CodeInvalidArgument)
-		_, _, err = h.svc.ConfirmationForm(h.ctx, h.admin())
+		_, _, err = h.svc.ConfirmationForm(h.ctx, h.adminPrincipal())
 		wantCode(t, err, domain.CodeForbidden)
 	})
 }
